@@ -1,0 +1,48 @@
+package io.tandem.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The validated contents of ha.cf.
+ *
+ * @param clusterName  {@code cluster NAME} (Tandem's own directive), default {@code tandem}
+ * @param nodes        the {@code node} lines, in order (exactly two)
+ * @param ucast        the ucast media that point at the peer
+ * @param udpPort      {@code udpport}, default 694
+ * @param keepalive    interval between heartbeats, default 200 ms
+ * @param warntime     silence after which a late heartbeat is logged, default 500 ms
+ * @param deadtime     silence after which the peer is declared dead, default 1 s
+ * @param initdead     how long to wait for the peer at start-up, default 2 x deadtime
+ * @param autoFailback {@code auto_failback on|off}, default off
+ * @param garpCount    gratuitous ARPs sent per takeover ({@code garp_count}, default 5)
+ * @param garpInterval interval between them ({@code garp_interval}, default 200 ms)
+ */
+public record HaConfig(
+        String clusterName,
+        List<String> nodes,
+        List<UcastMedium> ucast,
+        int udpPort,
+        Duration keepalive,
+        Duration warntime,
+        Duration deadtime,
+        Duration initdead,
+        boolean autoFailback,
+        int garpCount,
+        Duration garpInterval) {
+
+    public HaConfig {
+        nodes = List.copyOf(nodes);
+        ucast = List.copyOf(ucast);
+    }
+
+    /** The other node's name, seen from {@code self}. */
+    public String peerOf(String self) {
+        for (String n : nodes) {
+            if (!n.equals(self)) {
+                return n;
+            }
+        }
+        throw new IllegalArgumentException("no peer of " + self + " in " + nodes);
+    }
+}
