@@ -1,0 +1,9 @@
+package io.tandem.failover;
+
+/** Operator commands the engine understands. */
+public enum Command {
+    /** Take the group(s) over from the peer, now. */
+    TAKEOVER,
+    /** Hand the group(s) to the peer, now. */
+    STANDBY
+}

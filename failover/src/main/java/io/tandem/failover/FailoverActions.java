@@ -1,0 +1,20 @@
+package io.tandem.failover;
+
+/**
+ * The side effects the engine asks for. Implementations must not block the failover thread:
+ * {@link #startGroup} and {@link #stopGroup} run the resources elsewhere and report back through
+ * {@link FailoverEngine#onGroupStarted} / {@link FailoverEngine#onGroupStopped} on the failover
+ * thread.
+ */
+public interface FailoverActions {
+    void startGroup(String group);
+
+    void stopGroup(String group);
+
+    /** This node's claims changed: send a heartbeat now rather than at the next keepalive. */
+    void claimsChanged();
+
+    /** A group changed state; for logs, notify hooks and status waiters. */
+    default void onTransition(Transition transition) {
+    }
+}

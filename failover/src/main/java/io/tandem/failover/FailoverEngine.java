@@ -1,0 +1,467 @@
+package io.tandem.failover;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster brain of one node: decides, from the peer's liveness, the peer's claims and operator
+ * commands, which resource groups this node should hold, and drives each group's state machine.
+ *
+ * <p>Not thread-safe by design: one thread (the daemon's core loop) makes every call. Time comes in
+ * as {@code nowNanos}; the engine never reads a clock for decisions.
+ *
+ * <h2>How two nodes agree without a coordinator</h2>
+ * Every heartbeat carries, per group, a {@link Claim}: holding, wants, yields. Each node evaluates
+ * the same symmetric rule over its own claim and the peer's:
+ * <ol>
+ *   <li>Peer dead → hold everything (that did not fail). Peer not yet heard within initdead → hold
+ *       nothing.</li>
+ *   <li>Both hold (split brain) → the one that wants it keeps it, else the one not yielding, else
+ *       the preferred node.</li>
+ *   <li>Peer holds → do not start. A node never starts a group while the peer reports holding it,
+ *       so a planned hand-over always stops on one side before it starts on the other.</li>
+ *   <li>We hold → keep it unless we yield (standby), the peer wants it (takeover on the peer), or
+ *       {@code auto_failback} returns it to the preferred peer.</li>
+ *   <li>Nobody holds → the node that wants it, else the one not yielding, else the preferred
+ *       node.</li>
+ * </ol>
+ * A node that lets go because the peer wants the group starts yielding it, so the decision is
+ * stable once the peer holds it. Claims change only on this thread and are sent at once through
+ * {@link FailoverActions#claimsChanged()}, which is what makes a planned hand-over take one round
+ * trip instead of a deadtime.
+ */
+public final class FailoverEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(FailoverEngine.class);
+    private static final int HISTORY_LIMIT = 200;
+
+    /** A group as configured: its name and the node that prefers it. */
+    public record GroupDef(String name, String preferredNode) {
+    }
+
+    private static final class Group {
+        final String name;
+        final String preferredNode;
+        final boolean preferredIsSelf;
+        GroupState state = GroupState.STANDBY;
+        long sinceNanos;
+        long sinceEpochMillis;
+        String reason = "start-up";
+        boolean wants;
+        boolean yields;
+
+        Group(String name, String preferredNode, boolean preferredIsSelf) {
+            this.name = name;
+            this.preferredNode = preferredNode;
+            this.preferredIsSelf = preferredIsSelf;
+        }
+    }
+
+    private final String self;
+    private final String peer;
+    private final boolean autoFailback;
+    private final FailoverActions actions;
+    private final LongSupplier epochMillis;
+    private final Map<String, Group> groups = new LinkedHashMap<>();
+    private final Deque<Transition> history = new ArrayDeque<>();
+
+    private PeerStatus peerStatus = PeerStatus.UNKNOWN;
+    private String peerStatusReason = "not heard yet";
+    private long peerStatusSinceEpochMillis;
+    private PeerReport lastReport = new PeerReport(false, Map.of(), 0);
+    private long transitionCount;
+    private long claimsVersion;
+    private boolean shuttingDown;
+
+    public FailoverEngine(
+            String self,
+            String peer,
+            List<GroupDef> groupDefs,
+            boolean autoFailback,
+            FailoverActions actions,
+            LongSupplier epochMillis) {
+        this.self = self;
+        this.peer = peer;
+        this.autoFailback = autoFailback;
+        this.actions = actions;
+        this.epochMillis = epochMillis;
+        long now = epochMillis.getAsLong();
+        this.peerStatusSinceEpochMillis = now;
+        for (GroupDef def : groupDefs) {
+            Group g = new Group(def.name(), def.preferredNode(), def.preferredNode().equals(self));
+            g.sinceEpochMillis = now;
+            groups.put(def.name(), g);
+        }
+    }
+
+    // ------------------------------------------------------------------ events
+
+    /** An authentic heartbeat from the peer arrived. */
+    public void onPeerReport(PeerReport report, long nowNanos) {
+        lastReport = report;
+        if (report.leaving()) {
+            setPeerStatus(PeerStatus.DEAD, "peer " + peer + " is shutting down (graceful leave)");
+        } else if (peerStatus != PeerStatus.ALIVE) {
+            setPeerStatus(PeerStatus.ALIVE, "heartbeat received");
+        }
+        for (Group g : groups.values()) {
+            Claim theirs = report.claim(g.name);
+            if (theirs.holding() && theirs.yields() && !g.state.holding() && g.yields) {
+                // The holder is handing the group to us: our own older standby no longer applies.
+                g.yields = false;
+                claimsChanged();
+            }
+        }
+        evaluateAll(nowNanos);
+    }
+
+    /** The heartbeat layer gave up on the peer (deadtime, or initdead at start-up). */
+    public void onPeerDead(String reason, long nowNanos) {
+        if (peerStatus == PeerStatus.DEAD) {
+            return;
+        }
+        lastReport = new PeerReport(false, Map.of(), 0);
+        setPeerStatus(PeerStatus.DEAD, reason);
+        evaluateAll(nowNanos);
+    }
+
+    /** The resources of a group finished starting; {@code failure} is null on success. */
+    public void onGroupStarted(String name, Throwable failure, long nowNanos) {
+        Group g = groups.get(name);
+        if (g == null || g.state != GroupState.STARTING) {
+            return;
+        }
+        if (failure == null) {
+            transitionTo(g, GroupState.ACTIVE, nowNanos, "resources started");
+        } else {
+            transitionTo(g, GroupState.FAILED, nowNanos, "start failed: " + failure.getMessage());
+        }
+        claimsChanged();
+        evaluate(g, nowNanos);
+    }
+
+    /** The resources of a group finished stopping; {@code failure} is null on success. */
+    public void onGroupStopped(String name, Throwable failure, long nowNanos) {
+        Group g = groups.get(name);
+        if (g == null || g.state != GroupState.STOPPING) {
+            return;
+        }
+        if (failure == null) {
+            transitionTo(g, GroupState.STANDBY, nowNanos, "resources stopped");
+        } else {
+            transitionTo(g, GroupState.FAILED, nowNanos, "stop failed: " + failure.getMessage());
+        }
+        claimsChanged();
+        evaluate(g, nowNanos);
+    }
+
+    /**
+     * An operator command for one group, or for all when {@code group} is null or {@code "all"}.
+     * Returns at once; the move itself shows in the groups' states.
+     */
+    public CommandResult onCommand(Command command, String group, long nowNanos) {
+        if (shuttingDown) {
+            return CommandResult.refused("node " + self + " is shutting down");
+        }
+        List<Group> targets = new ArrayList<>();
+        if (group == null || group.equals("all")) {
+            targets.addAll(groups.values());
+        } else if (groups.containsKey(group)) {
+            targets.add(groups.get(group));
+        } else {
+            return CommandResult.refused("no group '" + group + "'; groups are " + groups.keySet());
+        }
+        if (targets.isEmpty()) {
+            return CommandResult.refused("no resource groups are configured (haresources is empty)");
+        }
+        if (command == Command.STANDBY && peerStatus != PeerStatus.ALIVE) {
+            return CommandResult.refused("peer " + peer + " is " + peerStatus.label()
+                    + "; refusing standby: nobody would hold " + names(targets));
+        }
+        List<String> affected = new ArrayList<>();
+        for (Group g : targets) {
+            if (command == Command.TAKEOVER) {
+                g.yields = false;
+                // A holder has nothing to ask for; wanting what it has would only confuse split-brain resolution.
+                g.wants = !g.state.holding();
+                if (g.state == GroupState.FAILED) {
+                    transitionTo(g, GroupState.STANDBY, nowNanos, "operator takeover clears the fault");
+                }
+            } else {
+                g.wants = false;
+                g.yields = true;
+            }
+            affected.add(g.name);
+        }
+        claimsChanged();
+        evaluateAll(nowNanos);
+        String verb = command == Command.TAKEOVER ? "taking over " : "handing over ";
+        LOG.info("{}: operator {} for {}", self, command.name().toLowerCase(java.util.Locale.ROOT), affected);
+        return new CommandResult(true, affected, verb + affected);
+    }
+
+    /**
+     * Graceful stop: release every group. Once {@link #allReleased()} is true the daemon sends its
+     * goodbye heartbeat, which lets the peer take over without waiting for deadtime.
+     */
+    public void onShutdown(long nowNanos) {
+        shuttingDown = true;
+        for (Group g : groups.values()) {
+            g.wants = false;
+            g.yields = true;
+        }
+        claimsChanged();
+        evaluateAll(nowNanos);
+    }
+
+    // ------------------------------------------------------------------ queries
+
+    /** This node's claims, for the next heartbeat. */
+    public Map<String, Claim> claims() {
+        Map<String, Claim> out = new LinkedHashMap<>();
+        for (Group g : groups.values()) {
+            out.put(g.name, claimOf(g));
+        }
+        return out;
+    }
+
+    /** Grows every time this node's claims change; heartbeats carry it and the peer echoes it back. */
+    public long claimsVersion() {
+        return claimsVersion;
+    }
+
+    public boolean allReleased() {
+        for (Group g : groups.values()) {
+            if (g.state.holding()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public List<GroupView> groups() {
+        List<GroupView> out = new ArrayList<>();
+        for (Group g : groups.values()) {
+            out.add(new GroupView(g.name, g.preferredNode, g.state, g.sinceEpochMillis, g.reason, g.wants, g.yields));
+        }
+        return out;
+    }
+
+    public GroupState stateOf(String group) {
+        return groups.get(group).state;
+    }
+
+    public PeerStatus peerStatus() {
+        return peerStatus;
+    }
+
+    public String peerStatusReason() {
+        return peerStatusReason;
+    }
+
+    public long peerStatusSinceEpochMillis() {
+        return peerStatusSinceEpochMillis;
+    }
+
+    public long transitionCount() {
+        return transitionCount;
+    }
+
+    /** The most recent transitions, oldest first. */
+    public List<Transition> history() {
+        return List.copyOf(history);
+    }
+
+    /**
+     * One word for the node: {@code starting} (waiting for the peer), {@code fault}, {@code
+     * transition}, {@code active} (holds at least one group), or {@code standby}.
+     */
+    public String nodeState() {
+        boolean any = false;
+        boolean moving = false;
+        boolean fault = false;
+        for (Group g : groups.values()) {
+            any |= g.state == GroupState.ACTIVE;
+            moving |= g.state == GroupState.STARTING || g.state == GroupState.STOPPING;
+            fault |= g.state == GroupState.FAILED;
+        }
+        if (fault) {
+            return "fault";
+        }
+        if (moving) {
+            return "transition";
+        }
+        if (any) {
+            return "active";
+        }
+        return peerStatus == PeerStatus.UNKNOWN ? "starting" : "standby";
+    }
+
+    // ------------------------------------------------------------------ decisions
+
+    private void evaluateAll(long nowNanos) {
+        for (Group g : groups.values()) {
+            evaluate(g, nowNanos);
+        }
+    }
+
+    private void evaluate(Group g, long nowNanos) {
+        if (shuttingDown) {
+            if (g.state == GroupState.ACTIVE) {
+                transitionTo(g, GroupState.STOPPING, nowNanos, "daemon shutting down");
+                claimsChanged();
+                actions.stopGroup(g.name);
+            }
+            return;
+        }
+        switch (g.state) {
+            case STANDBY -> {
+                Decision d = decide(g);
+                if (d.hold()) {
+                    // The request is being met; a standby typed from now on must still count.
+                    g.wants = false;
+                    g.yields = false;
+                    transitionTo(g, GroupState.STARTING, nowNanos, d.reason());
+                    claimsChanged();
+                    actions.startGroup(g.name);
+                }
+            }
+            case ACTIVE -> {
+                Decision d = decide(g);
+                if (!d.hold()) {
+                    if (lastReport.claim(g.name).wants() && peerStatus == PeerStatus.ALIVE) {
+                        // Let go for good: without this we would take it straight back as preferred node.
+                        g.yields = true;
+                    }
+                    transitionTo(g, GroupState.STOPPING, nowNanos, d.reason());
+                    claimsChanged();
+                    actions.stopGroup(g.name);
+                }
+            }
+            case STARTING, STOPPING, FAILED -> {
+                // In flight or waiting for an operator: decided again when the resources report back.
+            }
+        }
+    }
+
+    private Decision decide(Group g) {
+        switch (peerStatus) {
+            case UNKNOWN:
+                return g.wants
+                        ? Decision.hold("operator takeover (peer " + peer + " not heard yet)")
+                        : Decision.release("waiting for peer " + peer + " (initdead)");
+            case DEAD:
+                return Decision.hold(peerStatusReason);
+            default:
+                break;
+        }
+        Claim mine = claimOf(g);
+        Claim theirs = lastReport.claim(g.name);
+        boolean weHold = g.state.holding();
+        if (weHold && theirs.holding()) {
+            return keeperIsSelf(mine, theirs, g.preferredIsSelf)
+                    ? Decision.hold("split brain: both nodes hold " + g.name + "; this node keeps it")
+                    : Decision.release("split brain: both nodes hold " + g.name + "; peer " + peer + " keeps it");
+        }
+        if (theirs.holding()) {
+            return Decision.release("peer " + peer + " holds it");
+        }
+        if (weHold) {
+            if (g.yields) {
+                return Decision.release("operator standby: handing over to " + peer);
+            }
+            if (theirs.wants()) {
+                return Decision.release("operator takeover on peer " + peer);
+            }
+            if (autoFailback && !g.preferredIsSelf && !theirs.yields()) {
+                return Decision.release("auto_failback: preferred node " + peer + " is back");
+            }
+            return Decision.hold("holding");
+        }
+        if (lastReport.ackedClaimsVersion() < claimsVersion) {
+            return Decision.release("waiting for peer " + peer + " to see our latest claims");
+        }
+        if (mine.wants() != theirs.wants()) {
+            return mine.wants()
+                    ? Decision.hold("operator takeover")
+                    : Decision.release("peer " + peer + " is taking over");
+        }
+        if (mine.yields() != theirs.yields()) {
+            return theirs.yields()
+                    ? Decision.hold("peer " + peer + " stands by")
+                    : Decision.release("standing by");
+        }
+        return g.preferredIsSelf
+                ? Decision.hold("preferred node for " + g.name)
+                : Decision.release("peer " + peer + " is the preferred node");
+    }
+
+    /** Symmetric: the two nodes, each evaluating with its own claim first, pick the same keeper. */
+    private static boolean keeperIsSelf(Claim mine, Claim theirs, boolean preferredIsSelf) {
+        if (mine.wants() != theirs.wants()) {
+            return mine.wants();
+        }
+        if (mine.yields() != theirs.yields()) {
+            return !mine.yields();
+        }
+        return preferredIsSelf;
+    }
+
+    private static Claim claimOf(Group g) {
+        return new Claim(g.state.holding(), g.wants, g.yields || g.state == GroupState.FAILED);
+    }
+
+    // ------------------------------------------------------------------ transitions
+
+    private void transitionTo(Group g, GroupState next, long nowNanos, String reason) {
+        GroupState from = g.state;
+        long wall = epochMillis.getAsLong();
+        g.state = next;
+        g.sinceNanos = nowNanos;
+        g.sinceEpochMillis = wall;
+        g.reason = reason;
+        transitionCount++;
+        Transition t = new Transition(g.name, from, next, nowNanos, wall, reason);
+        history.addLast(t);
+        if (history.size() > HISTORY_LIMIT) {
+            history.removeFirst();
+        }
+        if (next == GroupState.FAILED || reason.startsWith("split brain")) {
+            LOG.error("{}: group {} {} -> {}: {}", self, g.name, from.label(), next.label(), reason);
+        } else {
+            LOG.info("{}: group {} {} -> {}: {}", self, g.name, from.label(), next.label(), reason);
+        }
+        actions.onTransition(t);
+    }
+
+    private void setPeerStatus(PeerStatus next, String reason) {
+        PeerStatus from = peerStatus;
+        peerStatus = next;
+        peerStatusReason = reason;
+        peerStatusSinceEpochMillis = epochMillis.getAsLong();
+        if (next == PeerStatus.DEAD) {
+            LOG.warn("{}: peer {} {} -> dead: {}", self, peer, from.label(), reason);
+        } else {
+            LOG.info("{}: peer {} {} -> {}: {}", self, peer, from.label(), next.label(), reason);
+        }
+    }
+
+    private void claimsChanged() {
+        claimsVersion++;
+        actions.claimsChanged();
+    }
+
+    private static List<String> names(List<Group> gs) {
+        List<String> out = new ArrayList<>();
+        for (Group g : gs) {
+            out.add(g.name);
+        }
+        return out;
+    }
+}
