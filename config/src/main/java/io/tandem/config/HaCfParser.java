@@ -1,0 +1,162 @@
+package io.tandem.config;
+
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Parses ha.cf, one {@code directive value...} per line. Each directive's own value is checked
+ * here; defaults and checks between values are {@link HaCfSettings#conclude}'s job.
+ *
+ * <p>Heartbeat directives fall in three sets: those Tandem implements, those that are harmless
+ * to skip (logging, compression, ...) which load with a warning, and those that would change
+ * behaviour (other media, fencing, CRM) which are refused, as is anything unknown.
+ */
+final class HaCfParser {
+    private static final Set<String> IGNORED = Set.of(
+            "logfacility", "logfile", "debugfile", "debug", "use_logd", "conn_logd_time",
+            "syslogmsgfmt", "log_badpack", "respawn", "apiauth", "compression",
+            "compression_threshold", "traditional_compression", "msgfmt", "baud", "serial",
+            "realtime", "rtprio", "coredumps", "uuidfrom", "hopfudge", "deadping", "memreserve",
+            "hbgenmethod");
+    private static final Set<String> UNSUPPORTED = Set.of(
+            "bcast", "mcast", "mcast6", "ucast6", "ping", "ping_group", "stonith", "stonith_host",
+            "watchdog", "nice_failback", "autojoin", "gshutdown");
+    private static final Set<String> CRM_OFF = Set.of("no", "off", "false");
+    private static final Set<String> TRUE_WORDS = Set.of("on", "true", "yes");
+    private static final Set<String> FALSE_WORDS = Set.of("off", "false", "no");
+
+    private final Path file;
+    private final Predicate<InetAddress> isLocalAddress;
+    private final List<String> warnings;
+    private final HaCfSettings settings;
+
+    private HaCfParser(Path file, Predicate<InetAddress> isLocalAddress, List<String> warnings) {
+        this.file = file;
+        this.isLocalAddress = isLocalAddress;
+        this.warnings = warnings;
+        this.settings = new HaCfSettings(file);
+    }
+
+    /** Reads the lines of ha.cf; warnings about skipped directives are appended to {@code warnings}. */
+    static HaCfSettings parse(Path file, List<ConfigLine> lines, Predicate<InetAddress> isLocalAddress,
+            List<String> warnings) throws ConfigException {
+        HaCfParser parser = new HaCfParser(file, isLocalAddress, warnings);
+        for (ConfigLine line : lines) {
+            parser.onLine(line);
+        }
+        return parser.settings;
+    }
+
+    private void onLine(ConfigLine line) throws ConfigException {
+        String directive = line.directive();
+        int n = line.number();
+        switch (directive) {
+            case "node" -> onNode(line);
+            case "ucast" -> onUcast(line);
+            case "keepalive", "warntime", "deadtime", "initdead", "garp_interval" ->
+                    settings.set(directive, Durations.parse(file, n, directive, onlyArg(line, "TIME")), n);
+            case "udpport" -> settings.set(directive, intArg(line, "PORT", 1, 65535), n);
+            case "garp_count" -> settings.set(directive, intArg(line, "COUNT", 1, 100), n);
+            case "auto_failback" -> settings.set(directive, onOff(line), n);
+            case "cluster" -> settings.set(directive, onlyArg(line, "NAME"), n);
+            case "crm", "pacemaker" -> onCrm(line);
+            default -> onOther(line);
+        }
+    }
+
+    private void onNode(ConfigLine line) throws ConfigException {
+        if (line.args().isEmpty()) {
+            throw new ConfigException(file, line.number(),
+                    "directive 'node' needs at least 1 argument (node NAME...)");
+        }
+        for (String name : line.args()) {
+            settings.addNode(name, line.number());
+        }
+    }
+
+    private void onUcast(ConfigLine line) throws ConfigException {
+        expectArgs(line, 2, "ucast DEV IP");
+        String device = line.args().get(0);
+        String ip = line.args().get(1);
+        if (!AddressLiterals.isInterfaceName(device)) {
+            throw new ConfigException(file, line.number(), "ucast device=" + device + " is not an interface name");
+        }
+        InetAddress peer = AddressLiterals.parse(ip);
+        if (peer == null) {
+            throw new ConfigException(file, line.number(),
+                    "ucast ip=" + ip + " is not an IP address literal (Tandem does no DNS lookups)");
+        }
+        // Heartbeat skips its own address so that both nodes can share one ha.cf.
+        UcastMedium medium = isLocalAddress.test(peer) ? null : new UcastMedium(device, peer, line.number());
+        settings.addUcast(medium, line.number());
+    }
+
+    private void onCrm(ConfigLine line) throws ConfigException {
+        String value = onlyArg(line, "no");
+        if (!CRM_OFF.contains(value.toLowerCase(Locale.ROOT))) {
+            String directive = line.directive();
+            throw new ConfigException(file, line.number(), "directive '" + directive + " " + value
+                    + "' is not supported yet; Tandem runs haresources groups only, so set " + directive + " no");
+        }
+        warnIgnored(line);
+    }
+
+    private void onOther(ConfigLine line) throws ConfigException {
+        String directive = line.directive();
+        if (IGNORED.contains(directive)) {
+            warnIgnored(line);
+        } else if (UNSUPPORTED.contains(directive)) {
+            throw new ConfigException(file, line.number(), "directive '" + directive + "' is not supported yet");
+        } else {
+            throw new ConfigException(file, line.number(), "unknown directive '" + directive + "'");
+        }
+    }
+
+    private void warnIgnored(ConfigLine line) {
+        warnings.add(ConfigText.warning(file, line.number(),
+                "directive '" + line.directive() + "' is not used by Tandem yet; ignored"));
+    }
+
+    private boolean onOff(ConfigLine line) throws ConfigException {
+        String value = onlyArg(line, "on|off");
+        String word = value.toLowerCase(Locale.ROOT);
+        if (TRUE_WORDS.contains(word)) {
+            return true;
+        }
+        if (FALSE_WORDS.contains(word)) {
+            return false;
+        }
+        throw new ConfigException(file, line.number(), line.directive() + "=" + value + " must be on or off");
+    }
+
+    private int intArg(ConfigLine line, String placeholder, int min, int max) throws ConfigException {
+        String value = onlyArg(line, placeholder);
+        String key = line.directive();
+        if (!value.matches("-?[0-9]+")) {
+            throw new ConfigException(file, line.number(), key + "=" + value + " is not a whole number");
+        }
+        BigInteger number = new BigInteger(value);
+        if (number.compareTo(BigInteger.valueOf(min)) < 0 || number.compareTo(BigInteger.valueOf(max)) > 0) {
+            throw new ConfigException(file, line.number(), key + "=" + value + " must be in " + min + ".." + max);
+        }
+        return number.intValueExact();
+    }
+
+    private String onlyArg(ConfigLine line, String placeholder) throws ConfigException {
+        expectArgs(line, 1, line.directive() + " " + placeholder);
+        return line.args().get(0);
+    }
+
+    private void expectArgs(ConfigLine line, int count, String usage) throws ConfigException {
+        int actual = line.args().size();
+        if (actual != count) {
+            throw new ConfigException(file, line.number(), "directive '" + line.directive() + "' takes " + count
+                    + (count == 1 ? " argument" : " arguments") + " (" + usage + "), got " + actual);
+        }
+    }
+}

@@ -1,0 +1,355 @@
+package io.tandem.config;
+
+import static io.tandem.config.ConfigFixture.literal;
+import static io.tandem.config.ConfigFixture.minimalHaCf;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class HaCfParserTest {
+    @TempDir
+    Path dir;
+    ConfigFixture fixture;
+
+    @BeforeEach
+    void writeLabConfig() {
+        fixture = new ConfigFixture(dir);
+    }
+
+    private ConfigException haCfFails(String text) {
+        fixture.haCf(text);
+        return fixture.loadFails();
+    }
+
+    private String haCfError(int line, String problem) {
+        return fixture.message("ha.cf", line, problem);
+    }
+
+    // --- media ---
+
+    @Test
+    void shouldIgnoreUcastLinePointingAtOwnAddress() throws Exception {
+        fixture.haCf("ucast eth0 198.51.100.1\nucast eth1 192.0.2.2\nnode d1 d2\n");
+
+        List<UcastMedium> ucast = fixture.load().ha().ucast();
+
+        assertEquals(List.of(new UcastMedium("eth1", literal("192.0.2.2"), 2)), ucast);
+    }
+
+    @Test
+    void shouldKeepEveryUcastLinePointingAtPeer() throws Exception {
+        fixture.haCf("node d1 d2\nucast eth0 198.51.100.2\nucast eth1 2001:db8::2\n");
+
+        List<UcastMedium> ucast = fixture.load().ha().ucast();
+
+        assertEquals(List.of(new UcastMedium("eth0", literal("198.51.100.2"), 2),
+                new UcastMedium("eth1", literal("2001:db8::2"), 3)), ucast);
+    }
+
+    @Test
+    void shouldRejectConfigWhoseOnlyUcastLinesNameOwnAddresses() {
+        ConfigException e = haCfFails("node d1 d2\nucast eth0 198.51.100.1\nucast eth1 198.51.100.1\n");
+
+        assertEquals(haCfError(3, "no heartbeat medium reaches the peer d2: every ucast line names an address"
+                + " of this node d1; add ucast DEV PEER_IP"), e.getMessage());
+    }
+
+    @Test
+    void shouldRejectConfigWithoutUcastLine() {
+        ConfigException e = haCfFails("node d1 d2\n");
+
+        assertEquals(haCfError(0, "no heartbeat medium reaches the peer d2: there is no ucast line;"
+                + " add ucast DEV PEER_IP"), e.getMessage());
+    }
+
+    @Test
+    void shouldRejectHostNameInUcastLine() {
+        ConfigException e = haCfFails(minimalHaCf("ucast eth0 d2.example.net\n"));
+
+        assertEquals(haCfError(3, "ucast ip=d2.example.net is not an IP address literal (Tandem does no DNS lookups)"),
+                e.getMessage());
+    }
+
+    @Test
+    void shouldRejectUcastLineWithoutAddress() {
+        ConfigException e = haCfFails(minimalHaCf("ucast eth0\n"));
+
+        assertEquals(haCfError(3, "directive 'ucast' takes 2 arguments (ucast DEV IP), got 1"), e.getMessage());
+    }
+
+    @Test
+    void shouldRejectUcastLineWithBadDeviceName() {
+        ConfigException e = haCfFails(minimalHaCf("ucast averyveryverylongname0 192.0.2.2\n"));
+
+        assertEquals(haCfError(3, "ucast device=averyveryverylongname0 is not an interface name"), e.getMessage());
+    }
+
+    // --- nodes ---
+
+    @Test
+    void shouldAcceptNodesOnOneLineOrRepeatedDirectives() throws Exception {
+        fixture.haCf("ucast eth0 198.51.100.2\nnode d1\nnode d2\n");
+
+        assertEquals(List.of("d1", "d2"), fixture.load().ha().nodes());
+    }
+
+    @Test
+    void shouldRejectMoreThanTwoNodes() {
+        ConfigException e = haCfFails("ucast eth0 198.51.100.2\nnode d1 d2\nnode d3\n");
+
+        assertEquals(haCfError(3, "nodes=[d1, d2, d3] must list exactly 2 directors, found 3"), e.getMessage());
+    }
+
+    @Test
+    void shouldRejectSingleNode() {
+        ConfigException e = haCfFails("ucast eth0 198.51.100.2\nnode d1\n");
+
+        assertEquals(haCfError(2, "nodes=[d1] must list exactly 2 directors, found 1"), e.getMessage());
+    }
+
+    @Test
+    void shouldRejectMissingNodeLine() {
+        ConfigException e = haCfFails("ucast eth0 198.51.100.2\n");
+
+        assertEquals(haCfError(0, "no node line; list both directors: node NAME1 NAME2"), e.getMessage());
+    }
+
+    @Test
+    void shouldRejectNodeListedTwice() {
+        ConfigException e = haCfFails("ucast eth0 198.51.100.2\nnode d1 d2\nnode d1\n");
+
+        assertEquals(haCfError(3, "node d1 is listed twice (first on line 2)"), e.getMessage());
+    }
+
+    @Test
+    void shouldRejectNodeDirectiveWithoutName() {
+        ConfigException e = haCfFails(minimalHaCf("node\n"));
+
+        assertEquals(haCfError(3, "directive 'node' needs at least 1 argument (node NAME...)"), e.getMessage());
+    }
+
+    @Test
+    void shouldNameThisNodeAndListedNodesAndSuggestNodeOption() throws Exception {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> fixture.loadAs("lb1.example.net", ConfigFixture.D1_ADDRESS));
+
+        assertEquals(haCfError(10, "this node=lb1.example.net is not one of nodes=[d1, d2];"
+                + " pass --node d1 or --node d2 if the host name differs"), e.getMessage());
+    }
+
+    // --- timing ---
+
+    @Test
+    void shouldRejectDeadtimeNotAboveTwiceKeepalive() {
+        ConfigException e = haCfFails(minimalHaCf("keepalive 150ms\ndeadtime 200ms\n"));
+
+        assertEquals(haCfError(4, "deadtime=200ms must be > 2 x keepalive=150ms"), e.getMessage());
+        assertEquals(4, e.line());
+    }
+
+    @Test
+    void shouldRejectDeadtimeEqualToTwiceKeepalive() {
+        ConfigException e = haCfFails(minimalHaCf("deadtime 1s\nkeepalive 0.5\n"));
+
+        assertEquals(haCfError(3, "deadtime=1s must be > 2 x keepalive=500ms"), e.getMessage());
+    }
+
+    @Test
+    void shouldBlameKeepaliveLineWhenDefaultDeadtimeIsTooShort() {
+        ConfigException e = haCfFails(minimalHaCf("keepalive 600ms\n"));
+
+        assertEquals(haCfError(3, "deadtime=1s (default) must be > 2 x keepalive=600ms"), e.getMessage());
+    }
+
+    @Test
+    void shouldRejectWarntimeBelowKeepalive() {
+        ConfigException e = haCfFails(minimalHaCf("keepalive 100ms\nwarntime 50ms\n"));
+
+        assertEquals(haCfError(4, "warntime=50ms must be >= keepalive=100ms"), e.getMessage());
+    }
+
+    @Test
+    void shouldRejectWarntimeNotBelowDeadtime() {
+        ConfigException e = haCfFails(minimalHaCf("warntime 1s\n"));
+
+        assertEquals(haCfError(3, "warntime=1s must be < deadtime=1s (default)"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"50ms, 250ms, 125ms", "1s, 3s, 1500ms", "1s, 2001ms, 1s", "200ms, 1s, 500ms", "1ms, 3ms, 1ms"})
+    void shouldDefaultWarntimeToHalfDeadtimeInWholeMilliseconds(String keepalive, String deadtime, String warntime)
+            throws Exception {
+        fixture.haCf(minimalHaCf("keepalive " + keepalive + "\ndeadtime " + deadtime + "\n"));
+
+        assertEquals(warntime, Durations.format(fixture.load().ha().warntime()));
+    }
+
+    @Test
+    void shouldRejectInitdeadBelowDeadtime() {
+        ConfigException e = haCfFails(minimalHaCf("deadtime 2s\ninitdead 1500ms\n"));
+
+        assertEquals(haCfError(4, "initdead=1500ms must be >= deadtime=2s"), e.getMessage());
+    }
+
+    @Test
+    void shouldAcceptInitdeadEqualToDeadtime() throws Exception {
+        fixture.haCf(minimalHaCf("deadtime 2s\ninitdead 2\n"));
+
+        assertEquals(Duration.ofSeconds(2), fixture.load().ha().initdead());
+    }
+
+    @Test
+    void shouldDefaultInitdeadToTwiceDeadtime() throws Exception {
+        fixture.haCf(minimalHaCf("deadtime 3s\n"));
+
+        assertEquals(Duration.ofSeconds(6), fixture.load().ha().initdead());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "keepalive 0, 'keepalive=0 must be > 0'",
+            "deadtime -1s, 'deadtime=-1s must be > 0'",
+            "warntime soon, 'warntime=soon is not a time; write milliseconds (200ms), seconds (2s)"
+                    + " or bare seconds (0.5)'",
+            "initdead 5m, 'initdead=5m is not a time; write milliseconds (200ms), seconds (2s) or bare seconds (0.5)'",
+            "garp_interval 0.0001, 'garp_interval=0.0001 must be a whole number of milliseconds'"})
+    void shouldRejectZeroNegativeAndGarbageTimesWithTheLine(String line, String problem) {
+        ConfigException e = haCfFails(minimalHaCf(line + "\n"));
+
+        assertEquals(haCfError(3, problem), e.getMessage());
+    }
+
+    // --- other values ---
+
+    @Test
+    void shouldParseClusterPortAndGarpSettings() throws Exception {
+        fixture.haCf(minimalHaCf("cluster lab\nudpport 6940\ngarp_count 3\ngarp_interval 0.5\n"));
+
+        HaConfig ha = fixture.load().ha();
+
+        assertEquals("lab", ha.clusterName());
+        assertEquals(6940, ha.udpPort());
+        assertEquals(3, ha.garpCount());
+        assertEquals(Duration.ofMillis(500), ha.garpInterval());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "udpport 0, 'udpport=0 must be in 1..65535'",
+            "udpport 65536, 'udpport=65536 must be in 1..65535'",
+            "udpport 99999999999999999999, 'udpport=99999999999999999999 must be in 1..65535'",
+            "udpport ha, 'udpport=ha is not a whole number'",
+            "garp_count 0, 'garp_count=0 must be in 1..100'",
+            "garp_count 101, 'garp_count=101 must be in 1..100'"})
+    void shouldRejectNumbersOutOfRange(String line, String problem) {
+        ConfigException e = haCfFails(minimalHaCf(line + "\n"));
+
+        assertEquals(haCfError(3, problem), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"on, true", "true, true", "yes, true", "ON, true", "off, false", "false, false", "no, false"})
+    void shouldAcceptAutoFailbackSpellings(String value, boolean expected) throws Exception {
+        fixture.haCf(minimalHaCf("auto_failback " + value + "\n"));
+
+        assertEquals(expected, fixture.load().ha().autoFailback());
+    }
+
+    @Test
+    void shouldRejectLegacyAutoFailback() {
+        ConfigException e = haCfFails(minimalHaCf("auto_failback legacy\n"));
+
+        assertEquals(haCfError(3, "auto_failback=legacy must be on or off"), e.getMessage());
+    }
+
+    // --- directives ---
+
+    @Test
+    void shouldNameFileAndLineForUnknownDirective() {
+        ConfigException e = haCfFails("node d1 d2\nucast eth0 198.51.100.2\n\n# comment\n\n\nfoo bar\n");
+
+        assertEquals(dir.resolve("ha.cf") + ":7: unknown directive 'foo'", e.getMessage());
+        assertEquals(dir.resolve("ha.cf"), e.file());
+        assertEquals(7, e.line());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bcast eth0", "mcast eth0 239.0.0.1 694 1 0", "ping 192.0.2.254",
+            "ping_group g 192.0.2.9", "stonith baytech /etc/ha.d/conf/stonith.baytech",
+            "stonith_host * baytech 10.0.0.3", "watchdog /dev/watchdog"})
+    void shouldRejectDirectivesThatWouldChangeBehaviour(String line) {
+        ConfigException e = haCfFails(minimalHaCf(line + "\n"));
+
+        String directive = line.split(" ")[0];
+        assertEquals(haCfError(3, "directive '" + directive + "' is not supported yet"), e.getMessage());
+    }
+
+    @Test
+    void shouldWarnAboutHarmlessHeartbeatDirective() throws Exception {
+        fixture.haCf(minimalHaCf("logfacility local0\ndebug 1\ncompression bz2\n"));
+
+        assertEquals(List.of(
+                "ha.cf:3: directive 'logfacility' is not used by Tandem yet; ignored",
+                "ha.cf:4: directive 'debug' is not used by Tandem yet; ignored",
+                "ha.cf:5: directive 'compression' is not used by Tandem yet; ignored"),
+                fixture.load().warnings());
+    }
+
+    @Test
+    void shouldWarnAboutCrmOff() throws Exception {
+        fixture.haCf(minimalHaCf("crm off\n"));
+
+        assertEquals(List.of("ha.cf:3: directive 'crm' is not used by Tandem yet; ignored"),
+                fixture.load().warnings());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"yes", "on", "respawn"})
+    void shouldRejectCrmEnabled(String value) {
+        ConfigException e = haCfFails(minimalHaCf("crm " + value + "\n"));
+
+        assertEquals(haCfError(3, "directive 'crm " + value + "' is not supported yet;"
+                + " Tandem runs haresources groups only, so set crm no"), e.getMessage());
+    }
+
+    @Test
+    void shouldRejectMissingArgument() {
+        ConfigException e = haCfFails(minimalHaCf("keepalive\n"));
+
+        assertEquals(haCfError(3, "directive 'keepalive' takes 1 argument (keepalive TIME), got 0"), e.getMessage());
+    }
+
+    @Test
+    void shouldRejectTooManyArguments() {
+        ConfigException e = haCfFails(minimalHaCf("deadtime 1s 2s\n"));
+
+        assertEquals(haCfError(3, "directive 'deadtime' takes 1 argument (deadtime TIME), got 2"), e.getMessage());
+    }
+
+    @Test
+    void shouldRejectDirectiveSetTwice() {
+        ConfigException e = haCfFails(minimalHaCf("deadtime 1s\n\ndeadtime 2s\n"));
+
+        assertEquals(haCfError(5, "deadtime is set twice (first on line 3)"), e.getMessage());
+    }
+
+    @Test
+    void shouldStripCommentsAtEndOfLine() throws Exception {
+        fixture.haCf(minimalHaCf("deadtime 2s # two seconds\n"));
+
+        ClusterConfig config = fixture.load();
+
+        assertEquals(Duration.ofSeconds(2), config.ha().deadtime());
+        assertTrue(config.warnings().isEmpty());
+    }
+}
