@@ -1,0 +1,90 @@
+package io.tandem.linux;
+
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
+
+/**
+ * Direct JNA mapping of the few libc functions Tandem calls, and the Linux constants they take.
+ *
+ * <p>Direct mapping ({@link Native#register}) so that a call with {@code int}, {@code long} and
+ * {@link Pointer} arguments does not allocate on the Java heap. {@code size_t}/{@code ssize_t} are
+ * mapped to {@code long}, which holds on the 64-bit Linux platforms Tandem supports (checked at
+ * load). errno is read with {@link Native#getLastError()} right after a call returns -1.
+ */
+final class LibC {
+    static {
+        if (!Platform.isLinux() || Native.LONG_SIZE != 8) {
+            throw new UnsupportedOperationException(
+                    "tandem-linux needs 64-bit Linux, not " + System.getProperty("os.name")
+                            + " with " + (Native.LONG_SIZE * 8) + "-bit long");
+        }
+        Native.register(LibC.class, Platform.C_LIBRARY_NAME);
+    }
+
+    static final int AF_UNSPEC = 0;
+    static final int AF_INET = 2;
+    static final int AF_INET6 = 10;
+    static final int AF_NETLINK = 16;
+    static final int AF_PACKET = 17;
+
+    static final int SOCK_DGRAM = 2;
+    static final int SOCK_RAW = 3;
+    static final int SOCK_CLOEXEC = 0x80000;
+
+    static final int SOL_SOCKET = 1;
+    static final int SO_RCVTIMEO = 20;
+    static final int SOL_PACKET = 263;
+    static final int PACKET_IGNORE_OUTGOING = 23;
+    static final int SOL_NETLINK = 270;
+    static final int NETLINK_CAP_ACK = 10;
+    static final int NETLINK_EXT_ACK = 11;
+    static final int NETLINK_ROUTE = 0;
+
+    static final int MSG_TRUNC = 0x20;
+    static final int MSG_DONTWAIT = 0x40;
+
+    static final int POLLIN = 0x1;
+
+    static final int O_RDONLY = 0;
+    static final int O_CLOEXEC = 0x80000;
+    static final int CLONE_NEWNET = 0x40000000;
+
+    static final int IFNAMSIZ = 16;
+    static final long SIOCGIFFLAGS = 0x8913;
+    static final long SIOCGIFHWADDR = 0x8927;
+    static final int IFF_UP = 0x1;
+    static final int IFF_RUNNING = 0x40;
+
+    private LibC() {
+    }
+
+    static native int socket(int domain, int type, int protocol);
+
+    static native int bind(int fd, Pointer addr, int addrLen);
+
+    static native long sendto(int fd, Pointer buf, long len, int flags, Pointer destAddr, int addrLen);
+
+    static native long recv(int fd, Pointer buf, long len, int flags);
+
+    static native int close(int fd);
+
+    static native int setsockopt(int fd, int level, int name, Pointer value, int valueLen);
+
+    static native int poll(Pointer fds, long nfds, int timeoutMillis);
+
+    static native int if_nametoindex(String name);
+
+    static native int ioctl(int fd, long request, Pointer arg);
+
+    static native int open(String path, int flags);
+
+    static native int setns(int fd, int nsType);
+
+    static native Pointer strerror(int errnum);
+
+    /** errno of the last failed call on this thread. */
+    static int errno() {
+        return Native.getLastError();
+    }
+}
