@@ -138,7 +138,8 @@ public final class FailoverEngine {
             return;
         }
         if (failure == null) {
-            transitionTo(g, GroupState.ACTIVE, nowNanos, "resources started");
+            // Keep the reason it was started for: that is what an operator asks about.
+            transitionTo(g, GroupState.ACTIVE, nowNanos, g.reason);
         } else {
             transitionTo(g, GroupState.FAILED, nowNanos, "start failed: " + failure.getMessage());
         }
@@ -153,7 +154,7 @@ public final class FailoverEngine {
             return;
         }
         if (failure == null) {
-            transitionTo(g, GroupState.STANDBY, nowNanos, "resources stopped");
+            transitionTo(g, GroupState.STANDBY, nowNanos, g.reason);
         } else {
             transitionTo(g, GroupState.FAILED, nowNanos, "stop failed: " + failure.getMessage());
         }
@@ -202,7 +203,7 @@ public final class FailoverEngine {
         claimsChanged();
         evaluateAll(nowNanos);
         String verb = command == Command.TAKEOVER ? "taking over " : "handing over ";
-        LOG.info("{}: operator {} for {}", self, command.name().toLowerCase(java.util.Locale.ROOT), affected);
+        LOG.info("operator {} for {}", command.name().toLowerCase(java.util.Locale.ROOT), affected);
         return new CommandResult(true, affected, verb + affected);
     }
 
@@ -433,9 +434,9 @@ public final class FailoverEngine {
             history.removeFirst();
         }
         if (next == GroupState.FAILED || reason.startsWith("split brain")) {
-            LOG.error("{}: group {} {} -> {}: {}", self, g.name, from.label(), next.label(), reason);
+            LOG.error("group {} {} -> {}: {}", g.name, from.label(), next.label(), reason);
         } else {
-            LOG.info("{}: group {} {} -> {}: {}", self, g.name, from.label(), next.label(), reason);
+            LOG.info("group {} {} -> {}: {}", g.name, from.label(), next.label(), reason);
         }
         actions.onTransition(t);
     }
@@ -446,9 +447,9 @@ public final class FailoverEngine {
         peerStatusReason = reason;
         peerStatusSinceEpochMillis = epochMillis.getAsLong();
         if (next == PeerStatus.DEAD) {
-            LOG.warn("{}: peer {} {} -> dead: {}", self, peer, from.label(), reason);
+            LOG.warn("peer {} {} -> dead: {}", peer, from.label(), reason);
         } else {
-            LOG.info("{}: peer {} {} -> {}: {}", self, peer, from.label(), next.label(), reason);
+            LOG.info("peer {} {} -> {}: {}", peer, from.label(), next.label(), reason);
         }
     }
 
