@@ -1,0 +1,68 @@
+package io.tandem.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Iterator;
+import java.util.Map;
+
+/** Formats status answers as short tables for a person at a terminal. */
+final class StatusPrinter {
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
+
+    private StatusPrinter() {
+    }
+
+    static void print(JsonNode a, PrintWriter out, PrintWriter err) {
+        if (!a.path("ok").asBoolean()) {
+            err.println("tandemctl: " + a.path("error").asText("tandemd refused the request"));
+            return;
+        }
+        JsonNode peer = a.path("peer");
+        out.printf("node %s: %s%n", a.path("node").asText(), a.path("state").asText());
+        out.printf("peer %s: %s (%s)%n", peer.path("name").asText(), peer.path("alive").asBoolean() ? "alive" : "dead",
+                peer.path("reason").asText());
+        if (peer.has("lastHeardMillisAgo")) {
+            out.printf("  last heard %d ms ago%n", peer.path("lastHeardMillisAgo").asLong());
+        }
+        if (!peer.path("configMatches").asBoolean(true)) {
+            out.println("  WARNING: the peer's config differs from ours (ha.cf/haresources digest mismatch)");
+        }
+        out.println();
+        out.printf("%-20s %-11s %-20s %-10s %s%n", "GROUP", "STATE", "SINCE", "PREFERRED", "REASON");
+        for (JsonNode g : a.path("groups")) {
+            out.printf("%-20s %-11s %-20s %-10s %s%n", g.path("name").asText(), g.path("state").asText(),
+                    TIME.format(Instant.ofEpochMilli(g.path("sinceEpochMillis").asLong())),
+                    g.path("preferredNode").asText(), g.path("reason").asText());
+        }
+        out.println();
+        out.printf("%-20s %-36s %s%n", "GROUP", "RESOURCE", "HELD");
+        for (JsonNode r : a.path("resources")) {
+            out.printf("%-20s %-36s %s%n", r.path("group").asText(), r.path("resource").asText(),
+                    r.path("held").asBoolean() ? "yes" : "no");
+        }
+        JsonNode hb = a.path("heartbeat");
+        if (hb.isObject()) {
+            StringBuilder sb = new StringBuilder("heartbeat:");
+            for (Iterator<Map.Entry<String, JsonNode>> it = hb.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (e.getValue().isNumber() && (e.getValue().asLong() != 0 || !e.getKey().startsWith("dropped"))) {
+                    sb.append(' ').append(e.getKey()).append('=').append(e.getValue().asText());
+                }
+            }
+            out.println();
+            out.println(sb);
+        }
+    }
+
+    static void printMove(JsonNode a, PrintWriter out, PrintWriter err) {
+        if (!a.path("ok").asBoolean()) {
+            err.println("tandemctl: " + a.path("error").asText("tandemd refused the request"));
+            return;
+        }
+        out.println(a.path("message").asText("done"));
+    }
+}
