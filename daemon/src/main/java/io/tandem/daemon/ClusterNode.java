@@ -1,0 +1,366 @@
+package io.tandem.daemon;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.tandem.config.ClusterConfig;
+import io.tandem.failover.Claim;
+import io.tandem.failover.Command;
+import io.tandem.failover.CommandResult;
+import io.tandem.failover.FailoverActions;
+import io.tandem.failover.FailoverEngine;
+import io.tandem.failover.GroupState;
+import io.tandem.failover.GroupView;
+import io.tandem.failover.PeerReport;
+import io.tandem.failover.PeerStatus;
+import io.tandem.failover.Resource;
+import io.tandem.heartbeat.GenerationStore;
+import io.tandem.heartbeat.GroupClaim;
+import io.tandem.heartbeat.HeartbeatCounters;
+import io.tandem.heartbeat.HeartbeatMessage;
+import io.tandem.heartbeat.HeartbeatTransport;
+import io.tandem.heartbeat.NodeState;
+import io.tandem.heartbeat.PeerLiveness;
+import io.tandem.heartbeat.ReplayGuard;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node in the pair: heartbeats out and in, peer liveness, and the failover engine, all owned
+ * by one event-loop thread. Other threads talk to it through {@link #submit} style methods that
+ * hop onto that loop.
+ */
+final class ClusterNode implements FailoverActions {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+    private static final int DEFAULT_PRIORITY = 100;
+
+    private final ClusterConfig config;
+    private final String self;
+    private final String peer;
+    private final long generation;
+    private final Path stateDir;
+    private final EventLoop loop;
+    private final ExecutorService resourceThread;
+    private final Map<String, GroupResources> groups;
+    private final FailoverEngine engine;
+    private final PeerLiveness liveness;
+    private final HeartbeatCounters counters = new HeartbeatCounters();
+    private final ReplayGuard replayGuard = new ReplayGuard();
+    private HeartbeatTransport transport;
+    private final byte[] digest16;
+    private final long keepaliveNanos;
+
+    // State below is touched only on the loop thread.
+    private long sequence;
+    private long lastPeerSendTimeNanos;
+    private long lastRoundTripNanos = -1;
+    private InetSocketAddress lastPeerAddress;
+    private long peerGeneration;
+    private boolean configMismatchReported;
+    private boolean configMatches = true;
+    private boolean sendPending;
+    private boolean leaving;
+    private long claimsVersionSent = -1;
+    private long claimsVersionFirstSentNanos;
+    private final List<ScheduledFuture<?>> timers = new ArrayList<>();
+
+    ClusterNode(
+            ClusterConfig config,
+            String self,
+            long generation,
+            Path stateDir,
+            EventLoop loop,
+            ExecutorService resourceThread,
+            Map<String, GroupResources> groups,
+            List<FailoverEngine.GroupDef> defs) throws IOException {
+        this.config = config;
+        this.self = self;
+        this.peer = config.ha().peerOf(self);
+        this.generation = generation;
+        this.stateDir = stateDir;
+        this.loop = loop;
+        this.resourceThread = resourceThread;
+        this.groups = groups;
+        this.digest16 = Arrays.copyOf(config.digest(), HeartbeatMessage.CONFIG_DIGEST_BYTES);
+        this.keepaliveNanos = config.ha().keepalive().toNanos();
+        this.engine = new FailoverEngine(self, peer, defs, config.ha().autoFailback(), this, System::currentTimeMillis);
+        this.liveness = new PeerLiveness(config.ha().warntime().toNanos(), config.ha().deadtime().toNanos(),
+                config.ha().initdead().toNanos());
+        this.peerGeneration = GenerationStore.readPeerGeneration(stateDir, peer);
+        if (peerGeneration > 0) {
+            // A datagram from an earlier boot of the peer, replayed at us after our own restart, stays old.
+            replayGuard.seed(peer, peerGeneration);
+        }
+    }
+
+    /** Binds the heartbeat socket (on the caller's thread, not the loop) and starts the timers. */
+    void start(io.netty.channel.EventLoopGroup loopGroup) throws Exception {
+        transport = HeartbeatTransport.builder()
+                .config(config.ha(), self)
+                .authKeys(config.authKeys())
+                .eventLoopGroup(loopGroup)
+                .replayGuard(replayGuard)
+                .counters(counters)
+                .listener(this::onHeartbeat)
+                .bind();
+        loop.submit(() -> {
+            long now = System.nanoTime();
+            liveness.start(now);
+            sendNow();
+            timers.add(loop.scheduleAtFixedRate(this::sendNow, keepaliveNanos, keepaliveNanos, TimeUnit.NANOSECONDS));
+            long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(keepaliveNanos / 4, TimeUnit.MILLISECONDS.toNanos(10)));
+            timers.add(loop.scheduleAtFixedRate(this::checkPeer, tick, tick, TimeUnit.NANOSECONDS));
+        }).sync();
+    }
+
+    // ------------------------------------------------------------------ heartbeat in
+
+    private void onHeartbeat(HeartbeatMessage m, InetSocketAddress from, long receivedNanos) {
+        lastPeerAddress = from;
+        lastPeerSendTimeNanos = m.sendTimeNanos();
+        if (m.echoTimeNanos() != 0) {
+            lastRoundTripNanos = receivedNanos - m.echoTimeNanos();
+        }
+        if (m.generation() != peerGeneration) {
+            if (peerGeneration != 0) {
+                LOG.info("peer {} restarted: generation {} -> {}", peer, peerGeneration, m.generation());
+            }
+            peerGeneration = m.generation();
+            try {
+                GenerationStore.writePeerGeneration(stateDir, peer, peerGeneration);
+            } catch (IOException e) {
+                LOG.warn("could not record peer {} generation {} in {}: {}", peer, peerGeneration, stateDir, e.getMessage());
+            }
+        }
+        boolean matches = Arrays.equals(digest16, m.configDigest());
+        if (matches != configMatches || (!matches && !configMismatchReported)) {
+            if (!matches) {
+                LOG.warn("peer {} runs a different config (ha.cf/haresources digest differs); "
+                        + "compare /etc/tandem on both directors", peer);
+                configMismatchReported = true;
+            } else {
+                LOG.info("peer {} config now matches ours", peer);
+                configMismatchReported = false;
+            }
+            configMatches = matches;
+        }
+        if (m.state() == NodeState.LEAVING) {
+            liveness.onLeaving(receivedNanos);
+        } else {
+            liveness.onHeartbeat(receivedNanos);
+        }
+        Map<String, Claim> claims = new LinkedHashMap<>();
+        for (GroupClaim c : m.groups()) {
+            claims.put(c.group(), new Claim(c.holding(), c.wants(), c.yields()));
+        }
+        engine.onPeerReport(new PeerReport(m.state() == NodeState.LEAVING, claims, ackedClaimsVersion(m)), receivedNanos);
+    }
+
+    /**
+     * The peer echoes the send time of the last heartbeat it got from us; if that heartbeat carried
+     * our current claims (or newer), the peer's report already reflects them.
+     */
+    private long ackedClaimsVersion(HeartbeatMessage m) {
+        long current = engine.claimsVersion();
+        boolean seen = claimsVersionSent == current && m.echoTimeNanos() - claimsVersionFirstSentNanos >= 0
+                && m.echoTimeNanos() != 0;
+        return seen ? current : current - 1;
+    }
+
+    private void checkPeer() {
+        long now = System.nanoTime();
+        switch (liveness.check(now)) {
+            case DEAD -> {
+                if (engine.peerStatus() != PeerStatus.DEAD) {
+                    String reason = liveness.everHeard()
+                            ? "no heartbeat from " + peer + " for " + TimeUnit.NANOSECONDS.toMillis(now - liveness.lastHeardNanos())
+                                    + "ms (deadtime " + config.ha().deadtime().toMillis() + "ms)"
+                            : "peer " + peer + " not heard within initdead " + config.ha().initdead().toMillis() + "ms";
+                    engine.onPeerDead(reason, now);
+                }
+            }
+            case LATE -> LOG.warn("late heartbeat from {}: nothing for {}ms (warntime {}ms, deadtime {}ms)", peer,
+                    TimeUnit.NANOSECONDS.toMillis(now - liveness.lastHeardNanos()), config.ha().warntime().toMillis(),
+                    config.ha().deadtime().toMillis());
+            default -> {
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ heartbeat out
+
+    private void sendNow() {
+        sendPending = false;
+        long now = System.nanoTime();
+        long version = engine.claimsVersion();
+        if (version != claimsVersionSent) {
+            claimsVersionSent = version;
+            claimsVersionFirstSentNanos = now;
+        }
+        List<GroupClaim> claims = new ArrayList<>();
+        for (Map.Entry<String, Claim> e : engine.claims().entrySet()) {
+            Claim c = e.getValue();
+            claims.add(new GroupClaim(e.getKey(), c.holding(), c.wants(), c.yields()));
+        }
+        NodeState state = leaving && engine.allReleased() ? NodeState.LEAVING
+                : engine.peerStatus() == PeerStatus.UNKNOWN ? NodeState.STARTING : NodeState.RUNNING;
+        transport.send(new HeartbeatMessage(config.ha().clusterName(), self, generation, ++sequence, now,
+                lastPeerSendTimeNanos, state, DEFAULT_PRIORITY, digest16, claims));
+    }
+
+    @Override
+    public void claimsChanged() {
+        if (!sendPending) {
+            sendPending = true;
+            loop.execute(this::sendNow);
+        }
+    }
+
+    // ------------------------------------------------------------------ resources
+
+    @Override
+    public void startGroup(String group) {
+        GroupResources rs = groups.get(group);
+        resourceThread.execute(() -> {
+            Throwable failure = rs.startAll();
+            loop.execute(() -> engine.onGroupStarted(group, failure, System.nanoTime()));
+        });
+    }
+
+    @Override
+    public void stopGroup(String group) {
+        GroupResources rs = groups.get(group);
+        resourceThread.execute(() -> {
+            Throwable failure = rs.stopAll();
+            loop.execute(() -> engine.onGroupStopped(group, failure, System.nanoTime()));
+        });
+    }
+
+    // ------------------------------------------------------------------ operator
+
+    /** Runs an operator command on the loop; completes when the move is done, refused or timed out. */
+    CompletableFuture<CommandOutcome> command(Command command, String group, long timeoutNanos) {
+        CompletableFuture<CommandOutcome> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            long start = System.nanoTime();
+            CommandResult r = engine.onCommand(command, group, start);
+            if (!r.accepted()) {
+                done.complete(new CommandOutcome(false, r.message()));
+                return;
+            }
+            GroupState target = command == Command.TAKEOVER ? GroupState.ACTIVE : GroupState.STANDBY;
+            BooleanSupplier settled = () -> {
+                for (String g : r.groups()) {
+                    if (engine.stateOf(g) != target) {
+                        return false;
+                    }
+                }
+                return true;
+            };
+            whenSettled(settled, start, timeoutNanos, done, command, r.groups());
+        });
+        return done;
+    }
+
+    private void whenSettled(BooleanSupplier settled, long start, long timeoutNanos,
+            CompletableFuture<CommandOutcome> done, Command command, List<String> groupNames) {
+        long now = System.nanoTime();
+        long ms = TimeUnit.NANOSECONDS.toMillis(now - start);
+        String verb = command == Command.TAKEOVER ? "took over" : "handed over";
+        if (settled.getAsBoolean()) {
+            done.complete(new CommandOutcome(true, self + " " + verb + " " + groupNames + " in " + ms + " ms"));
+        } else if (now - start - timeoutNanos > 0) {
+            done.complete(new CommandOutcome(false, self + " has not " + verb + " " + groupNames + " after " + ms
+                    + " ms; see 'tandemctl status' for each group's state and reason"));
+        } else {
+            loop.schedule(() -> whenSettled(settled, start, timeoutNanos, done, command, groupNames), 2, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** What an operator command ended in. */
+    record CommandOutcome(boolean ok, String message) {
+    }
+
+    /** A consistent picture of this node, taken on the loop. */
+    CompletableFuture<StatusSnapshot> status() {
+        CompletableFuture<StatusSnapshot> f = new CompletableFuture<>();
+        loop.execute(() -> {
+            long now = System.nanoTime();
+            List<StatusSnapshot.ResourceView> resources = new ArrayList<>();
+            for (Map.Entry<String, GroupResources> e : groups.entrySet()) {
+                for (Resource r : e.getValue().resources()) {
+                    resources.add(new StatusSnapshot.ResourceView(e.getKey(), r.name(), r.isRunning()));
+                }
+            }
+            List<GroupView> gv = engine.groups();
+            f.complete(new StatusSnapshot(self, engine.nodeState(), generation, peer,
+                    engine.peerStatus() == PeerStatus.ALIVE, engine.peerStatus().label(), engine.peerStatusReason(),
+                    liveness.everHeard() ? TimeUnit.NANOSECONDS.toMillis(now - liveness.lastHeardNanos()) : -1,
+                    lastRoundTripNanos < 0 ? -1 : lastRoundTripNanos / 1000, lastPeerAddress == null ? null
+                            : lastPeerAddress.getAddress().getHostAddress(),
+                    configMatches, gv, resources, counters.snapshot(), engine.transitionCount()));
+        });
+        return f;
+    }
+
+    // ------------------------------------------------------------------ shutdown
+
+    /** Releases everything and says goodbye; waits at most {@code timeoutNanos}. */
+    void leave(long timeoutNanos) {
+        CompletableFuture<Void> released = new CompletableFuture<>();
+        loop.execute(() -> {
+            leaving = true;
+            engine.onShutdown(System.nanoTime());
+            pollReleased(released);
+        });
+        try {
+            released.get(timeoutNanos, TimeUnit.NANOSECONDS);
+            // The goodbye is a datagram: say it a few times so one loss does not cost a deadtime.
+            loop.submit(() -> {
+                for (int i = 0; i < 3; i++) {
+                    sendNow();
+                }
+            }).sync();
+        } catch (Exception e) {
+            LOG.error("could not release all groups within {} ms while stopping: {}; the peer will take over "
+                    + "after deadtime", TimeUnit.NANOSECONDS.toMillis(timeoutNanos), e.toString());
+        }
+    }
+
+    private void pollReleased(CompletableFuture<Void> released) {
+        if (engine.allReleased()) {
+            released.complete(null);
+        } else {
+            loop.schedule(() -> pollReleased(released), 1, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    void close() {
+        try {
+            loop.submit(() -> timers.forEach(t -> t.cancel(false))).sync();
+        } catch (Exception e) {
+            LOG.debug("cancelling timers: {}", e.toString());
+        }
+        if (transport != null) {
+            transport.close();
+        }
+    }
+
+    /** Where heartbeats go, for the start-up log line. */
+    List<InetSocketAddress> peerAddresses() {
+        List<InetSocketAddress> out = new ArrayList<>();
+        config.ha().ucast().forEach(m -> out.add(new InetSocketAddress(m.peer(), config.ha().udpPort())));
+        return out;
+    }
+}

@@ -1,0 +1,200 @@
+package io.tandem.daemon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.unix.PeerCredentials;
+import io.netty.handler.codec.LineBasedFrameDecoder;
+import io.netty.handler.codec.TooLongFrameException;
+import io.tandem.failover.Command;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control socket: a Unix domain socket, mode 0600, that only root (or the daemon's own user)
+ * may use — the kernel's peer credentials are checked on every connection. One JSON object per
+ * line: {@code {"command":"status"}}, {@code {"command":"takeover","group":"all"}},
+ * {@code {"command":"standby","group":"all"}}. Every answer has {@code ok}; a refusal has
+ * {@code error}.
+ */
+final class ControlServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ControlServer.class);
+    private static final int MAX_REQUEST_BYTES = 64 * 1024;
+
+    private final Path path;
+    private final EventLoopGroup group;
+    private final ClusterNode cluster;
+    private final ObjectMapper json = new ObjectMapper();
+    private final long moveTimeoutNanos;
+    private Channel server;
+
+    ControlServer(Path path, EventLoopGroup group, ClusterNode cluster, long moveTimeoutNanos) {
+        this.path = path;
+        this.group = group;
+        this.cluster = cluster;
+        this.moveTimeoutNanos = moveTimeoutNanos;
+    }
+
+    void start() throws IOException, InterruptedException {
+        Path dir = path.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Files.deleteIfExists(path);
+        server = new ServerBootstrap()
+                .group(group)
+                .channel(EpollServerDomainSocketChannel.class)
+                .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
+                    @Override
+                    protected void initChannel(EpollDomainSocketChannel ch) {
+                        ch.pipeline().addLast(new LineBasedFrameDecoder(MAX_REQUEST_BYTES), new RequestHandler());
+                    }
+                })
+                .bind(new DomainSocketAddress(path.toFile()))
+                .sync()
+                .channel();
+        // The peer-credential check below is what keeps non-root users out; the mode says so too.
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close().syncUninterruptibly();
+            try {
+                Files.deleteIfExists(path);
+            } catch (IOException e) {
+                LOG.debug("removing control socket {}: {}", path, e.getMessage());
+            }
+        }
+    }
+
+    private final class RequestHandler extends SimpleChannelInboundHandler<ByteBuf> {
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) throws Exception {
+            PeerCredentials cred = ((EpollDomainSocketChannel) ctx.channel()).peerCredentials();
+            int myUid = (int) new com.sun.security.auth.module.UnixSystem().getUid();
+            if (cred.uid() != 0 && cred.uid() != myUid) {
+                LOG.warn("control socket: refused a connection from uid {} pid {}: only root may control tandemd",
+                        cred.uid(), cred.pid());
+                reply(ctx, error("permission denied: only root may control tandemd"));
+                return;
+            }
+            super.channelActive(ctx);
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
+            JsonNode request;
+            try {
+                request = json.readTree(msg.toString(StandardCharsets.UTF_8));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                reply(ctx, error("request is not JSON: " + e.getOriginalMessage()));
+                return;
+            }
+            String command = request.path("command").asText("");
+            String target = request.path("group").asText("all");
+            switch (command) {
+                case "status" -> cluster.status().whenComplete((s, t) ->
+                        reply(ctx, t != null ? error(t.toString()) : statusJson(s)));
+                case "takeover" -> move(ctx, Command.TAKEOVER, target);
+                case "standby" -> move(ctx, Command.STANDBY, target);
+                default -> reply(ctx, error("unknown command '" + command + "'; known: status, takeover, standby"));
+            }
+        }
+
+        private void move(ChannelHandlerContext ctx, Command command, String target) {
+            CompletableFuture<ClusterNode.CommandOutcome> f = cluster.command(command, target, moveTimeoutNanos);
+            f.whenComplete((o, t) -> {
+                if (t != null) {
+                    reply(ctx, error(t.toString()));
+                } else if (o.ok()) {
+                    ObjectNode ok = json.createObjectNode().put("ok", true).put("message", o.message());
+                    reply(ctx, ok);
+                } else {
+                    reply(ctx, error(o.message()));
+                }
+            });
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (cause instanceof TooLongFrameException) {
+                reply(ctx, error("request longer than " + MAX_REQUEST_BYTES + " bytes"));
+            } else {
+                LOG.debug("control connection failed: {}", cause.toString());
+                ctx.close();
+            }
+        }
+    }
+
+    private ObjectNode error(String message) {
+        return json.createObjectNode().put("ok", false).put("error", message);
+    }
+
+    private ObjectNode statusJson(StatusSnapshot s) {
+        ObjectNode root = json.createObjectNode();
+        root.put("ok", true);
+        root.put("node", s.node());
+        root.put("state", s.state());
+        root.put("generation", s.generation());
+        ObjectNode peer = root.putObject("peer");
+        peer.put("name", s.peerName());
+        peer.put("alive", s.peerAlive());
+        peer.put("status", s.peerStatus());
+        peer.put("reason", s.peerReason());
+        if (s.peerLastHeardMillisAgo() >= 0) {
+            peer.put("lastHeardMillisAgo", s.peerLastHeardMillisAgo());
+        }
+        if (s.peerRoundTripMicros() >= 0) {
+            peer.put("roundTripMicros", s.peerRoundTripMicros());
+        }
+        if (s.peerAddress() != null) {
+            peer.put("address", s.peerAddress());
+        }
+        peer.put("configMatches", s.peerConfigMatches());
+        root.set("groups", json.valueToTree(s.groups().stream().map(g -> json.createObjectNode()
+                .put("name", g.name())
+                .put("state", g.state().label())
+                .put("preferredNode", g.preferredNode())
+                .put("sinceEpochMillis", g.sinceEpochMillis())
+                .put("reason", g.reason())
+                .put("wants", g.wants())
+                .put("yields", g.yields())).toList()));
+        root.set("resources", json.valueToTree(s.resources().stream().map(r -> json.createObjectNode()
+                .put("group", r.group())
+                .put("resource", r.resource())
+                .put("held", r.held())).toList()));
+        ObjectNode hb = root.putObject("heartbeat");
+        s.heartbeat().forEach(hb::put);
+        root.put("transitions", s.transitions());
+        return root;
+    }
+
+    private void reply(ChannelHandlerContext ctx, ObjectNode answer) {
+        byte[] bytes;
+        try {
+            bytes = (json.writeValueAsString(answer) + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            bytes = "{\"ok\":false,\"error\":\"could not encode the answer\"}\n".getBytes(StandardCharsets.UTF_8);
+        }
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(bytes)).addListener(ChannelFutureListener.CLOSE);
+    }
+}

@@ -1,0 +1,165 @@
+package io.tandem.daemon;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.tandem.config.ClusterConfig;
+import io.tandem.config.NamedResourceSpec;
+import io.tandem.config.ResourceGroupSpec;
+import io.tandem.config.ResourceSpec;
+import io.tandem.config.VipSpec;
+import io.tandem.failover.FailoverEngine;
+import io.tandem.failover.Resource;
+import io.tandem.heartbeat.GenerationStore;
+import io.tandem.arp.GratuitousArpAnnouncer;
+import io.tandem.linux.RtNetlink;
+import io.tandem.vip.AddressTable;
+import io.tandem.vip.VipController;
+import io.tandem.vip.VipReconciler;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * tandemd wired together: config, kernel VIPs, heartbeat, failover engine, control socket.
+ *
+ * <p>Threads: one core event loop owns the failover engine, peer liveness and the heartbeat
+ * socket (Netty, epoll); one resource thread runs resource start/stop, which block on the kernel;
+ * one announcer thread repeats gratuitous ARPs. Everything that changes failover state runs on the
+ * core loop.
+ */
+public final class Daemon {
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+    private final ClusterConfig config;
+    private final String node;
+    private final Path socketPath;
+    private final Path stateDir;
+
+    private EventLoopGroup loopGroup;
+    private ExecutorService resourceThread;
+    private ScheduledExecutorService announcerThread;
+    private RtNetlink netlink;
+    private AddressTable addressTable;
+    private GratuitousArpAnnouncer announcer;
+    private ClusterNode cluster;
+    private ControlServer control;
+
+    public Daemon(ClusterConfig config, String node, Path socketPath, Path stateDir) {
+        this.config = config;
+        this.node = node;
+        this.socketPath = socketPath;
+        this.stateDir = stateDir;
+    }
+
+    /** Starts everything; on failure undoes what was started and throws. */
+    public void start() throws Exception {
+        if (!Epoll.isAvailable()) {
+            throw new IllegalStateException("Netty's native epoll transport is not available: "
+                    + Epoll.unavailabilityCause());
+        }
+        Files.createDirectories(stateDir);
+        long generation = GenerationStore.next(stateDir);
+
+        resourceThread = Executors.newSingleThreadExecutor(new DefaultThreadFactory("tandem-resources", true));
+        announcerThread = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("tandem-announcer", true));
+        loopGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("tandem-core", false),
+                EpollIoHandler.newFactory());
+        EventLoop loop = loopGroup.next();
+
+        netlink = RtNetlink.open();
+        addressTable = new AddressTable(netlink);
+        announcer = new GratuitousArpAnnouncer(announcerThread);
+        VipController vips = new VipController(addressTable, announcer,
+                config.ha().garpCount(), config.ha().garpInterval());
+        List<VipSpec> allVips = new ArrayList<>();
+        Map<String, GroupResources> groups = new LinkedHashMap<>();
+        List<FailoverEngine.GroupDef> defs = new ArrayList<>();
+        for (ResourceGroupSpec g : config.groups()) {
+            List<Resource> rs = new ArrayList<>();
+            for (ResourceSpec spec : g.resources()) {
+                if (spec instanceof VipSpec vip) {
+                    rs.add(new VipResource(vips, addressTable, vip));
+                    allVips.add(vip);
+                }
+            }
+            groups.put(g.name(), new GroupResources(g.name(), rs));
+            defs.add(new FailoverEngine.GroupDef(g.name(), g.preferredNode()));
+        }
+
+        // Nothing is ours at start-up: a VIP still in the kernel was left by a run that did not stop cleanly.
+        new VipReconciler(addressTable).removeStale(allVips);
+
+        cluster = new ClusterNode(config, node, generation, stateDir, loop, resourceThread, groups, defs);
+        cluster.start(loopGroup);
+        control = new ControlServer(socketPath, loopGroup, cluster,
+                Math.max(TimeUnit.SECONDS.toNanos(5), 4 * config.ha().deadtime().toNanos()));
+        control.start();
+        LOG.info("tandemd {} started: generation {}, {} group(s), heartbeat udp/{} to {}, control socket {}",
+                node, generation, groups.size(), config.ha().udpPort(), cluster.peerAddresses(), socketPath);
+    }
+
+    /**
+     * Graceful stop: release every group (VIPs leave the kernel), say goodbye to the peer so it
+     * takes over at once, then close sockets and threads.
+     */
+    public void stop() {
+        LOG.info("tandemd {} stopping: releasing all groups", node);
+        if (control != null) {
+            control.close();
+        }
+        if (cluster != null) {
+            cluster.leave(TimeUnit.SECONDS.toNanos(10));
+            cluster.close();
+        }
+        if (loopGroup != null) {
+            loopGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (resourceThread != null) {
+            resourceThread.shutdown();
+        }
+        closeQuietly(announcer);
+        if (announcerThread != null) {
+            announcerThread.shutdownNow();
+        }
+        closeQuietly(netlink);
+        LOG.info("tandemd {} stopped", node);
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException e) {
+                LOG.debug("closing {}: {}", c, e.getMessage());
+            }
+        }
+    }
+
+    /** Names the resources Tandem cannot run yet, so the daemon refuses to start rather than half-run. */
+    public static List<String> unsupportedResources(ClusterConfig config) {
+        List<String> out = new ArrayList<>();
+        for (ResourceGroupSpec g : config.groups()) {
+            for (ResourceSpec spec : g.resources()) {
+                if (spec instanceof NamedResourceSpec named) {
+                    out.add(config.directory().resolve("haresources") + ":" + g.line() + ": resource '"
+                            + named.text() + "' is not supported yet; only IPaddr, IPaddr2 and IPv6addr are");
+                }
+            }
+        }
+        return out;
+    }
+}

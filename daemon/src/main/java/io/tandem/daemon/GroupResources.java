@@ -1,0 +1,69 @@
+package io.tandem.daemon;
+
+import io.tandem.failover.Resource;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The resources of one group, in haresources order. Started left to right; if one fails, the ones
+ * already started are stopped again, right to left, so a failed start leaves nothing half up.
+ * Called only from the resource thread.
+ */
+final class GroupResources {
+    private static final Logger LOG = LoggerFactory.getLogger(GroupResources.class);
+
+    private final String group;
+    private final List<Resource> resources;
+
+    GroupResources(String group, List<Resource> resources) {
+        this.group = group;
+        this.resources = List.copyOf(resources);
+    }
+
+    List<Resource> resources() {
+        return resources;
+    }
+
+    /** Starts every resource; returns null on success, else the failure (after rolling back). */
+    Throwable startAll() {
+        List<Resource> started = new ArrayList<>();
+        for (Resource r : resources) {
+            try {
+                r.start();
+                started.add(r);
+            } catch (Exception e) {
+                LOG.error("group {}: resource {} failed to start: {}; stopping the {} already started",
+                        group, r.name(), e.getMessage(), started.size());
+                for (int i = started.size() - 1; i >= 0; i--) {
+                    stopQuietly(started.get(i));
+                }
+                return new IllegalStateException("resource " + r.name() + ": " + e.getMessage(), e);
+            }
+        }
+        return null;
+    }
+
+    /** Stops every resource right to left; all are tried, the first failure is returned. */
+    Throwable stopAll() {
+        Throwable first = null;
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            Throwable t = stopQuietly(resources.get(i));
+            if (first == null && t != null) {
+                first = new IllegalStateException("resource " + resources.get(i).name() + ": " + t.getMessage(), t);
+            }
+        }
+        return first;
+    }
+
+    private Throwable stopQuietly(Resource r) {
+        try {
+            r.stop();
+            return null;
+        } catch (Exception e) {
+            LOG.error("group {}: resource {} failed to stop: {}", group, r.name(), e.getMessage());
+            return e;
+        }
+    }
+}

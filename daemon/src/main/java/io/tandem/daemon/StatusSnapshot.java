@@ -1,0 +1,31 @@
+package io.tandem.daemon;
+
+import io.tandem.failover.GroupView;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@code tandemctl status} shows, taken in one go on the core loop. Serialised to JSON as is;
+ * field names are part of the control protocol.
+ */
+record StatusSnapshot(
+        String node,
+        String state,
+        long generation,
+        String peerName,
+        boolean peerAlive,
+        String peerStatus,
+        String peerReason,
+        long peerLastHeardMillisAgo,
+        long peerRoundTripMicros,
+        String peerAddress,
+        boolean peerConfigMatches,
+        List<GroupView> groups,
+        List<ResourceView> resources,
+        Map<String, Long> heartbeat,
+        long transitions) {
+
+    /** One resource and whether it is up on this node. */
+    record ResourceView(String group, String resource, boolean held) {
+    }
+}
