@@ -1,0 +1,215 @@
+package io.tandem.lab;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tandem.cli.ControlClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Two directors and a client on one bridge, each director running the real {@code bin/tandemd}
+ * and a {@link UdpWhoServer}; the client can run a {@link UdpPoller} against the VIP.
+ *
+ * <pre>
+ *   client 198.51.100.100 ─┐
+ *   d1     198.51.100.1   ─┼─ br0 ("lan")      VIP 198.51.100.10, preferred by d1
+ *   d2     198.51.100.2   ─┘
+ * </pre>
+ */
+public final class DirectorLab implements AutoCloseable {
+    public static final String VIP = "198.51.100.10";
+    public static final int WHO_PORT = 7070;
+    public static final String SECRET = "lab-secret-not-for-production";
+    private static final Map<String, String> ADDRESSES = Map.of(
+            "d1", "198.51.100.1", "d2", "198.51.100.2", "client", "198.51.100.100");
+
+    /** Heartbeat timing for the lab's ha.cf, in ha.cf syntax ("50ms", "1s"). */
+    public record Timing(String keepalive, String warntime, String deadtime, String initdead, boolean autoFailback) {
+        public static Timing fast() {
+            return new Timing("50ms", "150ms", "250ms", "2s", false);
+        }
+    }
+
+    private final Path repo;
+    private final Path work;
+    private final Timing timing;
+    private final NetnsLab net = NetnsLab.create();
+    private final Map<String, Process> daemons = new LinkedHashMap<>();
+
+    public DirectorLab(Path repo, Path work, Timing timing) {
+        this.repo = repo;
+        this.work = work;
+        this.timing = timing;
+    }
+
+    /** Finds the source tree from the working directory (a module dir or the root). */
+    public static Path findRepo() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.isExecutable(p.resolve("bin/tandemd"))) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            throw new IllegalStateException("no bin/tandemd above " + Path.of("").toAbsolutePath());
+        }
+        return p;
+    }
+
+    /** Builds the network and writes both directors' config; starts the who servers, not the daemons. */
+    public DirectorLab build() throws IOException {
+        Files.createDirectories(work);
+        net.addSwitch("lan");
+        for (String host : List.of("d1", "d2", "client")) {
+            net.addHost(host, "lan", "eth0", ADDRESSES.get(host) + "/24");
+        }
+        for (String d : List.of("d1", "d2")) {
+            writeConfig(d);
+            net.spawn(d, work.resolve(d + "-who.log"), javaCommand(UdpWhoServer.class, d, Integer.toString(WHO_PORT)));
+        }
+        return this;
+    }
+
+    /** The config both directors share (as Heartbeat users keep it: one ha.cf copied to both). */
+    private void writeConfig(String d) throws IOException {
+        Path dir = configDir(d);
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("ha.cf"), String.join("\n",
+                "# Tandem lab: two directors on one LAN",
+                "keepalive " + timing.keepalive(),
+                "warntime " + timing.warntime(),
+                "deadtime " + timing.deadtime(),
+                "initdead " + timing.initdead(),
+                "udpport 694",
+                "auto_failback " + (timing.autoFailback() ? "on" : "off"),
+                "ucast eth0 " + ADDRESSES.get("d1"),
+                "ucast eth0 " + ADDRESSES.get("d2"),
+                "node d1 d2",
+                ""));
+        Files.writeString(dir.resolve("haresources"), "d1 IPaddr2::" + VIP + "/24/eth0\n");
+        Path keys = dir.resolve("authkeys");
+        Files.writeString(keys, "auth 1\n1 sha256 " + SECRET + "\n");
+        Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rw-------"));
+    }
+
+    public Path configDir(String d) {
+        return work.resolve(d).resolve("etc");
+    }
+
+    public Path stateDir(String d) {
+        return work.resolve(d).resolve("state");
+    }
+
+    public Path socket(String d) {
+        return work.resolve(d).resolve("tandemd.sock");
+    }
+
+    public Path log(String d) {
+        return work.resolve(d + ".log");
+    }
+
+    /** Starts the real {@code bin/tandemd} inside director {@code d}. */
+    public Process startDaemon(String d) {
+        Process p = net.spawn(d, log(d), List.of(repo.resolve("bin/tandemd").toString(),
+                "--config", configDir(d).toString(), "--node", d,
+                "--socket", socket(d).toString(), "--state-dir", stateDir(d).toString()));
+        daemons.put(d, p);
+        return p;
+    }
+
+    /** SIGTERM to director {@code d}'s daemon, waiting for it to exit. */
+    public void stopDaemon(String d) {
+        NetnsLab.stop(daemons.remove(d), 15_000);
+    }
+
+    /** Runs {@code bin/tandemd ARGS} in director {@code d} to completion (for config checks). */
+    public Exec.Result runDaemonOnce(String d, long timeoutMillis, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(repo.resolve("bin/tandemd").toString()));
+        cmd.addAll(List.of(args));
+        return net.exec(d, timeoutMillis, cmd.toArray(String[]::new));
+    }
+
+    /** Runs the real {@code bin/tandemctl} against director {@code d}'s socket. */
+    public Exec.Result tandemctl(String d, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(repo.resolve("bin/tandemctl").toString(), "--socket", socket(d).toString()));
+        cmd.addAll(List.of(args));
+        return Exec.run(cmd, 60_000);
+    }
+
+    /** Director {@code d}'s status as JSON, straight from its control socket. */
+    public JsonNode status(String d) throws IOException {
+        return new ControlClient(socket(d)).call("status", null);
+    }
+
+    /** Starts the client's poller against the VIP. */
+    public PollerLog startPoller(long intervalMillis, long maxSeconds) {
+        Process p = net.spawnPiped("client", javaCommand(UdpPoller.class, VIP, Integer.toString(WHO_PORT),
+                Long.toString(intervalMillis), Long.toString(maxSeconds)));
+        return new PollerLog(p);
+    }
+
+    /** Sends raw datagrams to {@code host:port} from inside lab host {@code from}. */
+    public void sendDatagrams(String from, String host, int port, List<byte[]> datagrams) {
+        List<String> args = new ArrayList<>(List.of(host, Integer.toString(port)));
+        for (byte[] d : datagrams) {
+            args.add(java.util.Base64.getEncoder().encodeToString(d));
+        }
+        List<String> cmd = javaCommand(UdpSend.class, args.toArray(String[]::new));
+        net.exec(from, 30_000, cmd.toArray(String[]::new)).orThrow();
+    }
+
+    /** The lab address of a host ("d1", "d2", "client"). */
+    public static String address(String host) {
+        return ADDRESSES.get(host);
+    }
+
+    /** Plugs director {@code d}'s cable in or pulls it out (its bridge port up/down). */
+    public void setLink(String d, boolean up) {
+        net.setPort(d, up);
+    }
+
+    public String mac(String d) {
+        return net.mac(d, "eth0");
+    }
+
+    /** The MAC the client's neighbour table holds for the VIP, or null. */
+    public String clientNeighbourMac() {
+        String out = net.ip("client", "neigh", "show", VIP, "dev", "eth0").stdout();
+        int i = out.indexOf("lladdr ");
+        return i < 0 ? null : out.substring(i + 7, i + 24);
+    }
+
+    /** Whether director {@code d}'s eth0 carries the VIP right now, according to the kernel. */
+    public boolean kernelHasVip(String d) {
+        return net.ip(d, "-o", "addr", "show", "dev", "eth0").stdout().contains(" " + VIP + "/");
+    }
+
+    public NetnsLab net() {
+        return net;
+    }
+
+    private static List<String> javaCommand(Class<?> main, String... args) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String cp;
+        try {
+            cp = Path.of(main.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", cp, main.getName()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    @Override
+    public void close() {
+        for (String d : new ArrayList<>(daemons.keySet())) {
+            NetnsLab.stop(daemons.remove(d), 10_000);
+        }
+        net.close();
+    }
+}
