@@ -1,0 +1,17 @@
+# Sourced by scripts/test and scripts/demo: checks for root and installs the Debian packages the
+# lab uses when they are missing (a bare Debian machine with Java and Maven lacks some of them).
+ensure_prerequisites() {
+  if [ "$(id -u)" != 0 ]; then
+    echo "$0: run as root: the lab creates network namespaces, veth pairs and a bridge" >&2
+    exit 2
+  fi
+  missing=""
+  command -v ip >/dev/null 2>&1 || missing="$missing iproute2"
+  command -v java >/dev/null 2>&1 || missing="$missing openjdk-17-jdk-headless"
+  command -v mvn >/dev/null 2>&1 || missing="$missing maven"
+  if [ -n "$missing" ]; then
+    echo "$0: installing$missing" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
+  fi
+}
