@@ -247,6 +247,12 @@ final class ClusterNode implements FailoverActions {
         });
     }
 
+    @Override
+    public void refreshGroup(String group) {
+        GroupResources rs = groups.get(group);
+        resourceThread.execute(rs::refreshAll);
+    }
+
     // ------------------------------------------------------------------ operator
 
     /** Runs an operator command on the loop; completes when the move is done, refused or timed out. */

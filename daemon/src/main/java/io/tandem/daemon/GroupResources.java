@@ -45,6 +45,17 @@ final class GroupResources {
         return null;
     }
 
+    /** Re-asserts every resource (VIPs announce themselves again); failures are logged, not fatal. */
+    void refreshAll() {
+        for (Resource r : resources) {
+            try {
+                r.refresh();
+            } catch (Exception e) {
+                LOG.error("group {}: resource {} failed to refresh: {}", group, r.name(), e.getMessage());
+            }
+        }
+    }
+
     /** Stops every resource right to left; all are tried, the first failure is returned. */
     Throwable stopAll() {
         Throwable first = null;

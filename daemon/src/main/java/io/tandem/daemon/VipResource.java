@@ -27,6 +27,12 @@ final class VipResource implements Resource {
         controller.acquire(vip);
     }
 
+    /** Adds the VIP back if something removed it, and announces it again either way. */
+    @Override
+    public void refresh() throws Exception {
+        controller.acquire(vip);
+    }
+
     @Override
     public void stop() throws Exception {
         controller.release(vip);

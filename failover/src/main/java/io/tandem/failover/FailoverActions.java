@@ -11,6 +11,12 @@ public interface FailoverActions {
 
     void stopGroup(String group);
 
+    /**
+     * Re-assert the group's running resources (announce its VIPs again): neighbours may have
+     * learnt the peer's MAC while both nodes held the group.
+     */
+    void refreshGroup(String group);
+
     /** This node's claims changed: send a heartbeat now rather than at the next keepalive. */
     void claimsChanged();
 

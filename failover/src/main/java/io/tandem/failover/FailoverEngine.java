@@ -55,6 +55,7 @@ public final class FailoverEngine {
         String reason = "start-up";
         boolean wants;
         boolean yields;
+        boolean splitBrain;
 
         Group(String name, String preferredNode, boolean preferredIsSelf) {
             this.name = name;
@@ -106,7 +107,9 @@ public final class FailoverEngine {
     public void onPeerReport(PeerReport report, long nowNanos) {
         lastReport = report;
         if (report.leaving()) {
-            setPeerStatus(PeerStatus.DEAD, "peer " + peer + " is shutting down (graceful leave)");
+            if (peerStatus != PeerStatus.DEAD) {
+                setPeerStatus(PeerStatus.DEAD, "peer " + peer + " is shutting down (graceful leave)");
+            }
         } else if (peerStatus != PeerStatus.ALIVE) {
             setPeerStatus(PeerStatus.ALIVE, "heartbeat received");
         }
@@ -335,6 +338,7 @@ public final class FailoverEngine {
             }
             case ACTIVE -> {
                 Decision d = decide(g);
+                watchSplitBrain(g, d);
                 if (!d.hold()) {
                     if (lastReport.claim(g.name).wants() && peerStatus == PeerStatus.ALIVE) {
                         // Let go for good: without this we would take it straight back as preferred node.
@@ -348,6 +352,27 @@ public final class FailoverEngine {
             case STARTING, STOPPING, FAILED -> {
                 // In flight or waiting for an operator: decided again when the resources report back.
             }
+        }
+    }
+
+    /**
+     * Both nodes holding one group is the serious event: logged once when it starts and once when it
+     * ends. The keeper announces its VIPs when it sees the split and again when the peer has let go,
+     * so no neighbour keeps the loser's MAC.
+     */
+    private void watchSplitBrain(Group g, Decision d) {
+        boolean both = peerStatus == PeerStatus.ALIVE && lastReport.claim(g.name).holding();
+        if (both && !g.splitBrain) {
+            g.splitBrain = true;
+            LOG.error("SPLIT BRAIN: both {} and {} hold group {}; {}", self, peer, g.name,
+                    d.hold() ? "this node keeps it and re-announces" : "peer " + peer + " keeps it; releasing");
+            if (d.hold()) {
+                actions.refreshGroup(g.name);
+            }
+        } else if (!both && g.splitBrain) {
+            g.splitBrain = false;
+            LOG.warn("split brain over for group {}: peer {} released it; re-announcing", g.name, peer);
+            actions.refreshGroup(g.name);
         }
     }
 
@@ -422,6 +447,9 @@ public final class FailoverEngine {
 
     private void transitionTo(Group g, GroupState next, long nowNanos, String reason) {
         GroupState from = g.state;
+        if (next != GroupState.ACTIVE) {
+            g.splitBrain = false;
+        }
         long wall = epochMillis.getAsLong();
         g.state = next;
         g.sinceNanos = nowNanos;

@@ -15,6 +15,13 @@ public interface Resource {
     /** Takes the resource down; idempotent. */
     void stop() throws Exception;
 
+    /**
+     * Re-asserts a running resource to the outside world, e.g. a VIP announces itself again with
+     * gratuitous ARP after a split brain. Does nothing by default.
+     */
+    default void refresh() throws Exception {
+    }
+
     /** Whether the resource is up right now (for status and for stale-state checks). */
     boolean isRunning();
 }

@@ -185,6 +185,17 @@ class FailoverEngineTest {
     }
 
     @Test
+    void splitBrainKeeperShouldReannounceWhenItSeesTheSplitAndWhenItEnds() {
+        FailoverEngine keeper = active("d1", "d1", false);
+        actions.calls.clear();
+        keeper.onPeerReport(peer(true, false, false), now);
+        keeper.onPeerReport(peer(true, false, false), now);
+        assertEquals(List.of("refresh " + G), actions.calls, "once per split, not per heartbeat");
+        keeper.onPeerReport(peer(false, false, false), now);
+        assertEquals(List.of("refresh " + G, "refresh " + G), actions.calls);
+    }
+
+    @Test
     void autoFailbackShouldReturnGroupToPreferredNode() {
         FailoverEngine e = engine("d2", "d1", true);
         e.onPeerDead("gone", now);

@@ -20,6 +20,11 @@ final class RecordingActions implements FailoverActions {
     }
 
     @Override
+    public void refreshGroup(String group) {
+        calls.add("refresh " + group);
+    }
+
+    @Override
     public void claimsChanged() {
         claimsChanged++;
     }

@@ -39,6 +39,10 @@ class TwoNodeSimulationTest {
         }
 
         @Override
+        public void refreshGroup(String group) {
+        }
+
+        @Override
         public void claimsChanged() {
             dirty = true;
         }

@@ -61,7 +61,7 @@ public final class LabDemo {
         String last = "";
         long lastPrint = 0;
         while (System.nanoTime() - end < 0) {
-            String line = "client sees " + poller.lastName() + " | " + describe(lab, "d1") + " | " + describe(lab, "d2");
+            String line = clientView(poller) + " | " + describe(lab, "d1") + " | " + describe(lab, "d2");
             if (!line.equals(last) || System.nanoTime() - lastPrint > TimeUnit.SECONDS.toNanos(1)) {
                 say(line);
                 last = line;
@@ -69,6 +69,14 @@ public final class LabDemo {
             }
             TimeUnit.MILLISECONDS.sleep(100);
         }
+    }
+
+    private static String clientView(PollerLog poller) {
+        long age = poller.millisSinceLastReply();
+        if (age < 0) {
+            return "client: no answer yet";
+        }
+        return age < 200 ? "client answered by " + poller.lastName() : "client: NO ANSWER for " + (age / 100 * 100) + "+ ms";
     }
 
     private static String describe(DirectorLab lab, String d) {

@@ -17,6 +17,7 @@ public final class PollerLog {
     }
 
     private final List<Reply> replies = new ArrayList<>();
+    private volatile long lastReadNanos;
 
     PollerLog(Process poller) {
         Thread t = new Thread(() -> {
@@ -29,6 +30,7 @@ public final class PollerLog {
                         synchronized (replies) {
                             replies.add(reply);
                         }
+                        lastReadNanos = System.nanoTime();
                     }
                 }
             } catch (IOException | NumberFormatException e) {
@@ -49,6 +51,12 @@ public final class PollerLog {
         synchronized (replies) {
             return List.copyOf(replies);
         }
+    }
+
+    /** How long ago (on this JVM's clock) the last answer arrived; -1 before the first. */
+    public long millisSinceLastReply() {
+        long t = lastReadNanos;
+        return t == 0 ? -1 : (System.nanoTime() - t) / 1_000_000;
     }
 
     /** Who answered last, or null if nobody has yet. */
