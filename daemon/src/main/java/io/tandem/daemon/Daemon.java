@@ -15,6 +15,8 @@ import io.tandem.failover.FailoverEngine;
 import io.tandem.failover.Resource;
 import io.tandem.heartbeat.GenerationStore;
 import io.tandem.arp.GratuitousArpAnnouncer;
+import io.tandem.linux.LinuxException;
+import io.tandem.linux.Realtime;
 import io.tandem.linux.RtNetlink;
 import io.tandem.vip.AddressTable;
 import io.tandem.vip.VipController;
@@ -26,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,6 +46,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Daemon {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+    /** Below the kernel's own threads (50) but above anything else in user space. */
+    private static final int CORE_PRIORITY = 30;
+    private static final int RESOURCE_PRIORITY = 20;
 
     private final ClusterConfig config;
     private final String node;
@@ -103,13 +110,46 @@ public final class Daemon {
         // Nothing is ours at start-up: a VIP still in the kernel was left by a run that did not stop cleanly.
         new VipReconciler(addressTable).removeStale(allVips);
 
+        goRealtime(loop);
         cluster = new ClusterNode(config, node, generation, stateDir, loop, resourceThread, groups, defs);
-        cluster.start(loopGroup);
+        // The control socket (and its JSON machinery) comes up before the first heartbeat leaves,
+        // so its start-up work cannot delay a heartbeat.
         control = new ControlServer(socketPath, loopGroup, cluster,
                 Math.max(TimeUnit.SECONDS.toNanos(5), 4 * config.ha().deadtime().toNanos()));
         control.start();
+        cluster.start(loopGroup);
         LOG.info("tandemd {} started: generation {}, {} group(s), heartbeat udp/{} to {}, control socket {}",
                 node, generation, groups.size(), config.ha().udpPort(), cluster.peerAddresses(), socketPath);
+    }
+
+    /**
+     * Heartbeat's {@code realtime on}: the core loop (heartbeats, liveness, decisions) and the
+     * threads that move VIPs run SCHED_RR, above the JIT, the GC threads and any other process, and
+     * memory is locked as it is touched. Without CAP_SYS_NICE this is logged and skipped.
+     */
+    private void goRealtime(EventLoop loop) throws Exception {
+        try {
+            Realtime.lockMemory();
+        } catch (LinuxException e) {
+            LOG.warn("could not lock memory ({}); heartbeats may wait for swap under memory pressure", e.getMessage());
+        }
+        Callable<String> core = () -> enterRoundRobin("core loop", CORE_PRIORITY);
+        Callable<String> resources = () -> enterRoundRobin("resource thread", RESOURCE_PRIORITY);
+        Callable<String> announcer = () -> enterRoundRobin("announcer thread", RESOURCE_PRIORITY);
+        String a = loop.submit(core).get();
+        String b = resourceThread.submit(resources).get();
+        String c = announcerThread.submit(announcer).get();
+        LOG.info("realtime scheduling: {}, {}, {}", a, b, c);
+    }
+
+    private static String enterRoundRobin(String what, int priority) {
+        try {
+            Realtime.enterRoundRobin(priority);
+            return what + " SCHED_RR " + priority;
+        } catch (LinuxException e) {
+            LOG.warn("{} stays SCHED_OTHER: {}; a busy host may delay heartbeats", what, e.getMessage());
+            return what + " SCHED_OTHER";
+        }
     }
 
     /**

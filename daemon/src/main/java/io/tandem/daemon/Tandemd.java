@@ -28,6 +28,8 @@ import picocli.CommandLine.Option;
 public final class Tandemd implements Callable<Integer> {
     static final int EXIT_FAILED = 1;
     static final int EXIT_CONFIG = 2;
+    /** sun_path is 108 bytes including the terminating NUL. */
+    static final int MAX_SOCKET_PATH_BYTES = 107;
 
     @Option(names = "--config", defaultValue = "/etc/tandem", description = "config directory (default: ${DEFAULT-VALUE})")
     Path configDir;
@@ -72,6 +74,12 @@ public final class Tandemd implements Callable<Integer> {
         List<String> unsupported = Daemon.unsupportedResources(config);
         if (!unsupported.isEmpty()) {
             err.println("tandemd: " + unsupported.get(0));
+            return EXIT_CONFIG;
+        }
+        int socketPathBytes = socket.toAbsolutePath().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (socketPathBytes > MAX_SOCKET_PATH_BYTES) {
+            err.println("tandemd: --socket " + socket.toAbsolutePath() + " is " + socketPathBytes
+                    + " bytes long; a Unix socket path may have at most " + MAX_SOCKET_PATH_BYTES);
             return EXIT_CONFIG;
         }
         org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Tandemd.class);

@@ -79,6 +79,19 @@ final class LibC {
 
     static native int open(String path, int flags);
 
+    static final int SCHED_OTHER = 0;
+    static final int SCHED_RR = 2;
+    static final int MCL_CURRENT = 1;
+    static final int MCL_FUTURE = 2;
+    static final int MCL_ONFAULT = 4;
+
+    /** {@code param} points at a {@code struct sched_param} (one int, the priority). */
+    static native int sched_setscheduler(int pid, int policy, Pointer param);
+
+    static native int sched_get_priority_max(int policy);
+
+    static native int mlockall(int flags);
+
     static native int setns(int fd, int nsType);
 
     static native Pointer strerror(int errnum);

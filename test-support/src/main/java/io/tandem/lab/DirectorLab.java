@@ -39,12 +39,19 @@ public final class DirectorLab implements AutoCloseable {
     private final Path work;
     private final Timing timing;
     private final NetnsLab net = NetnsLab.create();
+    /** Unix socket paths are limited to 107 bytes, so sockets live in a short directory of their own. */
+    private final Path socketDir;
     private final Map<String, Process> daemons = new LinkedHashMap<>();
 
     public DirectorLab(Path repo, Path work, Timing timing) {
         this.repo = repo;
         this.work = work;
         this.timing = timing;
+        try {
+            this.socketDir = Files.createTempDirectory("tdm");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create a socket directory under /tmp: " + e.getMessage(), e);
+        }
     }
 
     /** Finds the source tree from the working directory (a module dir or the root). */
@@ -61,6 +68,14 @@ public final class DirectorLab implements AutoCloseable {
 
     /** Builds the network and writes both directors' config; starts the who servers, not the daemons. */
     public DirectorLab build() throws IOException {
+        // Each lab starts from nothing: no generation counters or logs from an earlier run.
+        if (Files.exists(work)) {
+            try (var paths = Files.walk(work)) {
+                for (Path p : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                    Files.delete(p);
+                }
+            }
+        }
         Files.createDirectories(work);
         net.addSwitch("lan");
         for (String host : List.of("d1", "d2", "client")) {
@@ -104,7 +119,7 @@ public final class DirectorLab implements AutoCloseable {
     }
 
     public Path socket(String d) {
-        return work.resolve(d).resolve("tandemd.sock");
+        return socketDir.resolve(d + ".sock");
     }
 
     public Path log(String d) {
@@ -211,5 +226,13 @@ public final class DirectorLab implements AutoCloseable {
             NetnsLab.stop(daemons.remove(d), 10_000);
         }
         net.close();
+        try (var files = Files.list(socketDir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(socketDir);
+        } catch (IOException e) {
+            // Best effort: a leftover empty directory in /tmp harms nobody.
+        }
     }
 }
