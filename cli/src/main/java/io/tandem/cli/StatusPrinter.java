@@ -23,6 +23,9 @@ final class StatusPrinter {
         }
         JsonNode peer = a.path("peer");
         out.printf("node %s: %s%n", a.path("node").asText(), a.path("state").asText());
+        if (a.path("maintenance").asBoolean()) {
+            out.println("*** MAINTENANCE MODE: nothing moves, whatever happens; 'tandemctl maintenance off' to end it ***");
+        }
         out.printf("peer %s: %s (%s)%n", peer.path("name").asText(), peer.path("alive").asBoolean() ? "alive" : "dead",
                 peer.path("reason").asText());
         if (peer.has("lastHeardMillisAgo")) {
@@ -55,6 +58,20 @@ final class StatusPrinter {
             }
             out.println();
             out.println(sb);
+        }
+    }
+
+    static void printHistory(JsonNode a, PrintWriter out, PrintWriter err) {
+        if (!a.path("ok").asBoolean()) {
+            err.println("tandemctl: " + a.path("error").asText("tandemd refused the request"));
+            return;
+        }
+        DateTimeFormatter ms = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
+        out.printf("%-23s %-20s %-22s %s%n", "WHEN", "GROUP", "CHANGE", "REASON");
+        for (JsonNode t : a.path("transitions")) {
+            out.printf("%-23s %-20s %-22s %s%n", ms.format(Instant.ofEpochMilli(t.path("atEpochMillis").asLong())),
+                    t.path("group").asText(), t.path("from").asText() + " -> " + t.path("to").asText(),
+                    t.path("reason").asText());
         }
     }
 

@@ -23,7 +23,8 @@ import picocli.CommandLine.ParentCommand;
         mixinStandardHelpOptions = true,
         versionProvider = Tandemctl.Version.class,
         description = "Control a running tandemd.",
-        subcommands = {Tandemctl.Status.class, Tandemctl.Takeover.class, Tandemctl.Standby.class},
+        subcommands = {Tandemctl.Status.class, Tandemctl.Takeover.class, Tandemctl.Standby.class,
+            Tandemctl.Failback.class, Tandemctl.Maintenance.class, Tandemctl.History.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done",
@@ -144,6 +145,56 @@ public final class Tandemctl implements Callable<Integer> {
         public Integer call() {
             ObjectNode f = new ObjectMapper().createObjectNode().put("group", group);
             return parent.call("standby", f, json, StatusPrinter::printMove);
+        }
+    }
+
+    @Command(name = "failback", description = "Move every group to its preferred node (from either node).")
+    static final class Failback implements Callable<Integer> {
+        @ParentCommand
+        Tandemctl parent;
+
+        @Option(names = "--json", description = "print the daemon's JSON answer")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            return parent.call("failback", null, json, StatusPrinter::printMove);
+        }
+    }
+
+    @Command(name = "maintenance", description = "on: freeze the pair (nothing moves, whatever happens); off: back to normal.")
+    static final class Maintenance implements Callable<Integer> {
+        @ParentCommand
+        Tandemctl parent;
+
+        @Parameters(arity = "1", description = "on or off")
+        String mode;
+
+        @Option(names = "--json", description = "print the daemon's JSON answer")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            if (!mode.equals("on") && !mode.equals("off")) {
+                parent.spec.commandLine().getErr().println("tandemctl: maintenance takes 'on' or 'off', not '" + mode + "'");
+                return EXIT_USAGE;
+            }
+            ObjectNode f = new ObjectMapper().createObjectNode().put("mode", mode);
+            return parent.call("maintenance", f, json, StatusPrinter::printMove);
+        }
+    }
+
+    @Command(name = "history", description = "List the recent state changes of every group, with their reasons.")
+    static final class History implements Callable<Integer> {
+        @ParentCommand
+        Tandemctl parent;
+
+        @Option(names = "--json", description = "print the daemon's JSON answer")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            return parent.call("history", null, json, StatusPrinter::printHistory);
         }
     }
 

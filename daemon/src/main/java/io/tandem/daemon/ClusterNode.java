@@ -13,6 +13,7 @@ import io.tandem.failover.GroupView;
 import io.tandem.failover.PeerReport;
 import io.tandem.failover.PeerStatus;
 import io.tandem.failover.Resource;
+import io.tandem.failover.Transition;
 import io.tandem.heartbeat.GenerationStore;
 import io.tandem.heartbeat.GroupClaim;
 import io.tandem.heartbeat.HeartbeatCounters;
@@ -102,6 +103,26 @@ final class ClusterNode implements FailoverActions {
             // A datagram from an earlier boot of the peer, replayed at us after our own restart, stays old.
             replayGuard.seed(peer, peerGeneration);
         }
+    }
+
+    /**
+     * Maintenance survives a restart: the engine starts frozen, and groups whose resources are all
+     * still up are adopted as active without being touched. Called before {@link #start}.
+     */
+    void restoreMaintenance(MaintenanceStore.State state) throws Exception {
+        loop.submit(() -> {
+            engine.restoreMaintenance(state.on(), state.epoch());
+            if (!state.on()) {
+                return;
+            }
+            for (Map.Entry<String, GroupResources> e : groups.entrySet()) {
+                boolean allUp = !e.getValue().resources().isEmpty()
+                        && e.getValue().resources().stream().allMatch(Resource::isRunning);
+                if (allUp) {
+                    engine.adoptRunning(e.getKey(), System.nanoTime());
+                }
+            }
+        }).sync();
     }
 
     /** Binds the heartbeat socket (on the caller's thread, not the loop) and starts the timers. */
@@ -202,6 +223,9 @@ final class ClusterNode implements FailoverActions {
 
     private void sendNow() {
         sendPending = false;
+        if (transport == null) {
+            return; // not bound yet: the first heartbeat goes out from start()
+        }
         long now = System.nanoTime();
         long version = engine.claimsVersion();
         if (version != claimsVersionSent) {
@@ -213,7 +237,7 @@ final class ClusterNode implements FailoverActions {
             Claim c = e.getValue();
             claims.add(new GroupClaim(e.getKey(), c.holding(), c.wants(), c.yields()));
         }
-        NodeState state = leaving && engine.allReleased() ? NodeState.LEAVING
+        NodeState state = leaving && engine.readyToLeave() ? NodeState.LEAVING
                 : engine.peerStatus() == PeerStatus.UNKNOWN ? NodeState.STARTING : NodeState.RUNNING;
         transport.send(new HeartbeatMessage(config.ha().clusterName(), self, generation, ++sequence, now,
                 lastPeerSendTimeNanos, state, DEFAULT_PRIORITY, digest16, claims));
@@ -265,10 +289,16 @@ final class ClusterNode implements FailoverActions {
                 done.complete(new CommandOutcome(false, r.message()));
                 return;
             }
-            GroupState target = command == Command.TAKEOVER ? GroupState.ACTIVE : GroupState.STANDBY;
+            Map<String, GroupState> targets = new LinkedHashMap<>();
+            Map<String, String> preferred = new LinkedHashMap<>();
+            engine.groups().forEach(g -> preferred.put(g.name(), g.preferredNode()));
+            for (String g : r.groups()) {
+                boolean hold = command == Command.TAKEOVER || (command == Command.FAILBACK && self.equals(preferred.get(g)));
+                targets.put(g, hold ? GroupState.ACTIVE : GroupState.STANDBY);
+            }
             BooleanSupplier settled = () -> {
-                for (String g : r.groups()) {
-                    if (engine.stateOf(g) != target) {
+                for (Map.Entry<String, GroupState> t : targets.entrySet()) {
+                    if (engine.stateOf(t.getKey()) != t.getValue()) {
                         return false;
                     }
                 }
@@ -283,7 +313,11 @@ final class ClusterNode implements FailoverActions {
             CompletableFuture<CommandOutcome> done, Command command, List<String> groupNames) {
         long now = System.nanoTime();
         long ms = TimeUnit.NANOSECONDS.toMillis(now - start);
-        String verb = command == Command.TAKEOVER ? "took over" : "handed over";
+        String verb = switch (command) {
+            case TAKEOVER -> "took over";
+            case STANDBY -> "handed over";
+            case FAILBACK -> "moved to their preferred nodes";
+        };
         if (settled.getAsBoolean()) {
             done.complete(new CommandOutcome(true, self + " " + verb + " " + groupNames + " in " + ms + " ms"));
         } else if (now - start - timeoutNanos > 0) {
@@ -291,6 +325,35 @@ final class ClusterNode implements FailoverActions {
                     + " ms; see 'tandemctl status' for each group's state and reason"));
         } else {
             loop.schedule(() -> whenSettled(settled, start, timeoutNanos, done, command, groupNames), 2, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Switches maintenance mode on or off, here and (through the heartbeat) on the peer. */
+    CompletableFuture<CommandOutcome> maintenance(boolean on) {
+        CompletableFuture<CommandOutcome> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            engine.onMaintenance(on, "operator on " + self, System.nanoTime());
+            done.complete(new CommandOutcome(true, on
+                    ? "maintenance mode ON: nothing moves, whatever happens, until 'tandemctl maintenance off'"
+                    : "maintenance mode off: automatic failover is back"));
+        });
+        return done;
+    }
+
+    /** The recent transitions, oldest first. */
+    CompletableFuture<List<Transition>> history() {
+        CompletableFuture<List<Transition>> f = new CompletableFuture<>();
+        loop.execute(() -> f.complete(engine.history()));
+        return f;
+    }
+
+    @Override
+    public void onMaintenanceChanged(boolean on, long epoch) {
+        try {
+            MaintenanceStore.write(stateDir, on, epoch);
+        } catch (IOException e) {
+            LOG.error("could not record maintenance mode {} in {}: {}; a restart would forget it", on ? "on" : "off",
+                    stateDir, e.getMessage());
         }
     }
 
@@ -310,7 +373,7 @@ final class ClusterNode implements FailoverActions {
                 }
             }
             List<GroupView> gv = engine.groups();
-            f.complete(new StatusSnapshot(self, engine.nodeState(), generation, peer,
+            f.complete(new StatusSnapshot(self, engine.nodeState(), engine.maintenance(), generation, peer,
                     engine.peerStatus() == PeerStatus.ALIVE, engine.peerStatus().label(), engine.peerStatusReason(),
                     liveness.everHeard() ? TimeUnit.NANOSECONDS.toMillis(now - liveness.lastHeardNanos()) : -1,
                     lastRoundTripNanos < 0 ? -1 : lastRoundTripNanos / 1000, lastPeerAddress == null ? null
@@ -345,7 +408,7 @@ final class ClusterNode implements FailoverActions {
     }
 
     private void pollReleased(CompletableFuture<Void> released) {
-        if (engine.allReleased()) {
+        if (engine.readyToLeave()) {
             released.complete(null);
         } else {
             loop.schedule(() -> pollReleased(released), 1, TimeUnit.MILLISECONDS);

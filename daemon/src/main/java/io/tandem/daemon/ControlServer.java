@@ -116,12 +116,27 @@ final class ControlServer implements AutoCloseable {
                         reply(ctx, t != null ? error(t.toString()) : statusJson(s)));
                 case "takeover" -> move(ctx, Command.TAKEOVER, target);
                 case "standby" -> move(ctx, Command.STANDBY, target);
-                default -> reply(ctx, error("unknown command '" + command + "'; known: status, takeover, standby"));
+                case "failback" -> move(ctx, Command.FAILBACK, "all");
+                case "maintenance" -> {
+                    String mode = request.path("mode").asText("");
+                    if (!mode.equals("on") && !mode.equals("off")) {
+                        reply(ctx, error("maintenance needs mode on or off, not '" + mode + "'"));
+                    } else {
+                        answer(ctx, cluster.maintenance(mode.equals("on")));
+                    }
+                }
+                case "history" -> cluster.history().whenComplete((h, t) ->
+                        reply(ctx, t != null ? error(t.toString()) : historyJson(h)));
+                default -> reply(ctx, error("unknown command '" + command
+                        + "'; known: status, takeover, standby, failback, maintenance, history"));
             }
         }
 
         private void move(ChannelHandlerContext ctx, Command command, String target) {
-            CompletableFuture<ClusterNode.CommandOutcome> f = cluster.command(command, target, moveTimeoutNanos);
+            answer(ctx, cluster.command(command, target, moveTimeoutNanos));
+        }
+
+        private void answer(ChannelHandlerContext ctx, CompletableFuture<ClusterNode.CommandOutcome> f) {
             f.whenComplete((o, t) -> {
                 if (t != null) {
                     reply(ctx, error(t.toString()));
@@ -154,6 +169,7 @@ final class ControlServer implements AutoCloseable {
         root.put("ok", true);
         root.put("node", s.node());
         root.put("state", s.state());
+        root.put("maintenance", s.maintenance());
         root.put("generation", s.generation());
         ObjectNode peer = root.putObject("peer");
         peer.put("name", s.peerName());
@@ -185,6 +201,20 @@ final class ControlServer implements AutoCloseable {
         ObjectNode hb = root.putObject("heartbeat");
         s.heartbeat().forEach(hb::put);
         root.put("transitions", s.transitions());
+        return root;
+    }
+
+    private ObjectNode historyJson(java.util.List<io.tandem.failover.Transition> history) {
+        ObjectNode root = json.createObjectNode().put("ok", true);
+        var list = root.putArray("transitions");
+        for (var t : history) {
+            list.addObject()
+                    .put("atEpochMillis", t.atEpochMillis())
+                    .put("group", t.group())
+                    .put("from", t.from().label())
+                    .put("to", t.to().label())
+                    .put("reason", t.reason());
+        }
         return root;
     }
 

@@ -107,11 +107,18 @@ public final class Daemon {
             defs.add(new FailoverEngine.GroupDef(g.name(), g.preferredNode()));
         }
 
-        // Nothing is ours at start-up: a VIP still in the kernel was left by a run that did not stop cleanly.
-        new VipReconciler(addressTable).removeStale(allVips);
+        MaintenanceStore.State maintenance = MaintenanceStore.read(stateDir);
+        if (maintenance.on()) {
+            LOG.warn("starting in MAINTENANCE MODE (kept in {}): VIPs found in the kernel are adopted, not removed",
+                    stateDir);
+        } else {
+            // Nothing is ours at start-up: a VIP still in the kernel was left by a run that did not stop cleanly.
+            new VipReconciler(addressTable).removeStale(allVips);
+        }
 
         goRealtime(loop);
         cluster = new ClusterNode(config, node, generation, stateDir, loop, resourceThread, groups, defs);
+        cluster.restoreMaintenance(maintenance);
         // The control socket (and its JSON machinery) comes up before the first heartbeat leaves,
         // so its start-up work cannot delay a heartbeat.
         control = new ControlServer(socketPath, loopGroup, cluster,

@@ -11,6 +11,7 @@ import java.util.Map;
 record StatusSnapshot(
         String node,
         String state,
+        boolean maintenance,
         long generation,
         String peerName,
         boolean peerAlive,

@@ -5,5 +5,7 @@ public enum Command {
     /** Take the group(s) over from the peer, now. */
     TAKEOVER,
     /** Hand the group(s) to the peer, now. */
-    STANDBY
+    STANDBY,
+    /** Move every group to its preferred node: take ours, hand over the peer's. */
+    FAILBACK
 }

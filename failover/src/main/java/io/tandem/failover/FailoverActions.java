@@ -20,6 +20,10 @@ public interface FailoverActions {
     /** This node's claims changed: send a heartbeat now rather than at the next keepalive. */
     void claimsChanged();
 
+    /** The maintenance switch changed (here or from the peer): the daemon keeps it on disk. */
+    default void onMaintenanceChanged(boolean on, long epoch) {
+    }
+
     /** A group changed state; for logs, notify hooks and status waiters. */
     default void onTransition(Transition transition) {
     }

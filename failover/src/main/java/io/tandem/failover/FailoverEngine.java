@@ -78,6 +78,8 @@ public final class FailoverEngine {
     private PeerReport lastReport = new PeerReport(false, Map.of(), 0);
     private long transitionCount;
     private long claimsVersion;
+    private boolean maintenance;
+    private long maintenanceEpoch;
     private boolean shuttingDown;
 
     public FailoverEngine(
@@ -106,6 +108,10 @@ public final class FailoverEngine {
     /** An authentic heartbeat from the peer arrived. */
     public void onPeerReport(PeerReport report, long nowNanos) {
         lastReport = report;
+        if (report.maintenanceEpoch() > maintenanceEpoch) {
+            applyMaintenance(report.maintenance(), report.maintenanceEpoch(),
+                    "switched " + (report.maintenance() ? "on" : "off") + " on peer " + peer);
+        }
         if (report.leaving()) {
             if (peerStatus != PeerStatus.DEAD) {
                 setPeerStatus(PeerStatus.DEAD, "peer " + peer + " is shutting down (graceful leave)");
@@ -184,13 +190,20 @@ public final class FailoverEngine {
         if (targets.isEmpty()) {
             return CommandResult.refused("no resource groups are configured (haresources is empty)");
         }
-        if (command == Command.STANDBY && peerStatus != PeerStatus.ALIVE) {
+        if (maintenance) {
+            return CommandResult.refused("maintenance mode is on: nothing moves; 'tandemctl maintenance off' first");
+        }
+        boolean handsOver = command == Command.STANDBY
+                || (command == Command.FAILBACK && targets.stream().anyMatch(g -> !g.preferredIsSelf));
+        if (handsOver && peerStatus != PeerStatus.ALIVE) {
             return CommandResult.refused("peer " + peer + " is " + peerStatus.label()
-                    + "; refusing standby: nobody would hold " + names(targets));
+                    + "; refusing " + command.name().toLowerCase(java.util.Locale.ROOT) + ": nobody would hold "
+                    + names(targets.stream().filter(g -> command == Command.STANDBY || !g.preferredIsSelf).toList()));
         }
         List<String> affected = new ArrayList<>();
         for (Group g : targets) {
-            if (command == Command.TAKEOVER) {
+            boolean take = command == Command.TAKEOVER || (command == Command.FAILBACK && g.preferredIsSelf);
+            if (take) {
                 g.yields = false;
                 // A holder has nothing to ask for; wanting what it has would only confuse split-brain resolution.
                 g.wants = !g.state.holding();
@@ -205,7 +218,11 @@ public final class FailoverEngine {
         }
         claimsChanged();
         evaluateAll(nowNanos);
-        String verb = command == Command.TAKEOVER ? "taking over " : "handing over ";
+        String verb = switch (command) {
+            case TAKEOVER -> "taking over ";
+            case STANDBY -> "handing over ";
+            case FAILBACK -> "moving to their preferred nodes: ";
+        };
         LOG.info("operator {} for {}", command.name().toLowerCase(java.util.Locale.ROOT), affected);
         return new CommandResult(true, affected, verb + affected);
     }
@@ -216,12 +233,68 @@ public final class FailoverEngine {
      */
     public void onShutdown(long nowNanos) {
         shuttingDown = true;
+        if (maintenance) {
+            LOG.warn("stopping in maintenance mode: resources stay as they are; a restart in maintenance adopts them");
+            return;
+        }
         for (Group g : groups.values()) {
             g.wants = false;
             g.yields = true;
         }
         claimsChanged();
         evaluateAll(nowNanos);
+    }
+
+    /**
+     * Maintenance mode: the cluster is frozen — no automatic moves, no operator moves, resources
+     * stay exactly as they are, whatever happens to the peer. Cluster-wide: the switch travels to
+     * the peer with the next heartbeat, and the newest switch (highest epoch) wins.
+     */
+    public void onMaintenance(boolean on, String reason, long nowNanos) {
+        applyMaintenance(on, maintenanceEpoch + 1, reason);
+        claimsChanged();
+        evaluateAll(nowNanos);
+    }
+
+    private void applyMaintenance(boolean on, long epoch, String reason) {
+        maintenanceEpoch = epoch;
+        boolean changed = on != maintenance;
+        maintenance = on;
+        actions.onMaintenanceChanged(on, epoch);
+        if (!changed) {
+            return;
+        }
+        if (on) {
+            LOG.warn("MAINTENANCE MODE ON ({}): no automatic or operator moves; resources stay as they are", reason);
+        } else {
+            LOG.warn("maintenance mode off ({}): automatic failover is back", reason);
+        }
+    }
+
+    /**
+     * At start-up in maintenance mode: a group whose resources are already running (left by the
+     * previous run) is taken as active without touching it.
+     */
+    public void adoptRunning(String group, long nowNanos) {
+        Group g = groups.get(group);
+        if (g != null && g.state == GroupState.STANDBY) {
+            transitionTo(g, GroupState.ACTIVE, nowNanos, "adopted at start-up in maintenance mode: resources were running");
+            claimsChanged();
+        }
+    }
+
+    /** Restores the maintenance switch kept on disk by the previous run. */
+    public void restoreMaintenance(boolean on, long epoch) {
+        maintenance = on;
+        maintenanceEpoch = epoch;
+    }
+
+    public boolean maintenance() {
+        return maintenance;
+    }
+
+    public long maintenanceEpoch() {
+        return maintenanceEpoch;
     }
 
     // ------------------------------------------------------------------ queries
@@ -238,6 +311,11 @@ public final class FailoverEngine {
     /** Grows every time this node's claims change; heartbeats carry it and the peer echoes it back. */
     public long claimsVersion() {
         return claimsVersion;
+    }
+
+    /** True once the daemon may say goodbye: everything released, or maintenance leaves it as it is. */
+    public boolean readyToLeave() {
+        return maintenance || allReleased();
     }
 
     public boolean allReleased() {
@@ -316,6 +394,10 @@ public final class FailoverEngine {
     }
 
     private void evaluate(Group g, long nowNanos) {
+        if (maintenance) {
+            // Frozen: whatever runs keeps running, whatever is down stays down.
+            return;
+        }
         if (shuttingDown) {
             if (g.state == GroupState.ACTIVE) {
                 transitionTo(g, GroupState.STOPPING, nowNanos, "daemon shutting down");

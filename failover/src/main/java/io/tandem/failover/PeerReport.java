@@ -11,10 +11,19 @@ import java.util.Map;
  *                seen when it sent this report: a report older than our latest claims must not
  *                make us start anything, or a node that just stood by would take the group straight
  *                back on a stale view of the peer
+ * @param maintenance the peer is in maintenance mode
+ * @param maintenanceEpoch how many times an operator switched maintenance on or off, cluster-wide;
+ *                the node with the higher epoch has the newer word, so either node's switch wins
  */
-public record PeerReport(boolean leaving, Map<String, Claim> claims, long ackedClaimsVersion) {
+public record PeerReport(boolean leaving, Map<String, Claim> claims, long ackedClaimsVersion, boolean maintenance,
+        long maintenanceEpoch) {
     public PeerReport {
         claims = Map.copyOf(claims);
+    }
+
+    /** A report from a peer that is not in maintenance and never was. */
+    public PeerReport(boolean leaving, Map<String, Claim> claims, long ackedClaimsVersion) {
+        this(leaving, claims, ackedClaimsVersion, false, 0);
     }
 
     public Claim claim(String group) {

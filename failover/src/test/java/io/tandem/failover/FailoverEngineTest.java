@@ -242,6 +242,74 @@ class FailoverEngineTest {
         assertEquals(GroupState.ACTIVE, e.history().get(1).to());
     }
 
+    @Test
+    void maintenanceShouldFreezeEverythingEvenWhenPeerDies() {
+        FailoverEngine e = engine("d2", "d1", false);
+        e.onPeerReport(peer(true, false, false), now);
+        e.onMaintenance(true, "operator", now);
+        e.onPeerDead("no heartbeat for 250ms", now);
+        assertEquals(GroupState.STANDBY, e.stateOf(G), "maintenance: no automatic move");
+        assertFalse(e.onCommand(Command.TAKEOVER, G, now).accepted(), "maintenance: no operator move");
+        e.onMaintenance(false, "operator", now);
+        assertEquals(GroupState.STARTING, e.stateOf(G), "off again: the dead peer's group is taken");
+    }
+
+    @Test
+    void maintenanceSwitchShouldTravelToThePeerAndNewestShouldWin() {
+        FailoverEngine e = active("d1", "d1", false);
+        e.onPeerReport(new PeerReport(false, Map.of(), Long.MAX_VALUE, true, 1), now);
+        assertTrue(e.maintenance());
+        e.onPeerDead("gone", now);
+        assertEquals(GroupState.ACTIVE, e.stateOf(G));
+        e.onMaintenance(false, "operator", now);
+        assertEquals(2, e.maintenanceEpoch());
+        e.onPeerReport(new PeerReport(false, Map.of(), Long.MAX_VALUE, true, 1), now);
+        assertFalse(e.maintenance(), "an older switch from the peer must not undo ours");
+    }
+
+    @Test
+    void shutdownInMaintenanceShouldLeaveResourcesRunning() {
+        FailoverEngine e = active("d1", "d1", false);
+        actions.calls.clear();
+        e.onMaintenance(true, "operator", now);
+        e.onShutdown(now);
+        assertEquals(GroupState.ACTIVE, e.stateOf(G));
+        assertTrue(e.readyToLeave());
+        assertTrue(actions.calls.isEmpty());
+    }
+
+    @Test
+    void adoptRunningShouldMakeGroupActiveWithoutStartingIt() {
+        FailoverEngine e = engine("d1", "d1", false);
+        e.restoreMaintenance(true, 3);
+        e.adoptRunning(G, now);
+        assertEquals(GroupState.ACTIVE, e.stateOf(G));
+        assertTrue(actions.calls.isEmpty());
+    }
+
+    @Test
+    void failbackShouldTakeOwnPreferredGroupsAndHandOverThePeers() {
+        RecordingActions a = new RecordingActions();
+        FailoverEngine e = new FailoverEngine("d2", "d1", List.of(new FailoverEngine.GroupDef(G, "d1"),
+                new FailoverEngine.GroupDef("g2", "d2")), false, a, () -> 0L);
+        e.onPeerDead("gone", now);
+        e.onGroupStarted(G, null, now);
+        e.onGroupStarted("g2", null, now);
+        e.onPeerReport(new PeerReport(false, Map.of(), Long.MAX_VALUE), now);
+        CommandResult r = e.onCommand(Command.FAILBACK, null, now);
+        assertTrue(r.accepted(), r.message());
+        assertEquals(GroupState.STOPPING, e.stateOf(G), "d1's group goes back to d1");
+        assertEquals(GroupState.ACTIVE, e.stateOf("g2"), "d2's own group stays");
+    }
+
+    @Test
+    void failbackShouldBeRefusedWhenItWouldHandOverToADeadPeer() {
+        FailoverEngine e = engine("d2", "d1", false);
+        e.onPeerDead("gone", now);
+        e.onGroupStarted(G, null, now);
+        assertFalse(e.onCommand(Command.FAILBACK, null, now).accepted());
+    }
+
     private FailoverEngine active(String self, String preferred, boolean autoFailback) {
         FailoverEngine e = engine(self, preferred, autoFailback);
         e.onPeerReport(peer(false, false, false), now);
