@@ -11,6 +11,7 @@ import io.tandem.config.NamedResourceSpec;
 import io.tandem.config.ResourceGroupSpec;
 import io.tandem.config.ResourceSpec;
 import io.tandem.config.VipSpec;
+import io.tandem.daemon.resources.ResourceResolver;
 import io.tandem.failover.FailoverEngine;
 import io.tandem.failover.Resource;
 import io.tandem.heartbeat.GenerationStore;
@@ -92,6 +93,7 @@ public final class Daemon {
         announcer = new GratuitousArpAnnouncer(announcerThread);
         VipController vips = new VipController(addressTable, announcer,
                 config.ha().garpCount(), config.ha().garpInterval());
+        ResourceResolver resolver = new ResourceResolver(config.directory());
         List<VipSpec> allVips = new ArrayList<>();
         Map<String, GroupResources> groups = new LinkedHashMap<>();
         List<FailoverEngine.GroupDef> defs = new ArrayList<>();
@@ -101,6 +103,8 @@ public final class Daemon {
                 if (spec instanceof VipSpec vip) {
                     rs.add(new VipResource(vips, addressTable, vip));
                     allVips.add(vip);
+                } else if (spec instanceof NamedResourceSpec named) {
+                    rs.add(resolver.resolve(named));
                 }
             }
             groups.put(g.name(), new GroupResources(g.name(), rs));
@@ -196,14 +200,21 @@ public final class Daemon {
         }
     }
 
-    /** Names the resources Tandem cannot run yet, so the daemon refuses to start rather than half-run. */
-    public static List<String> unsupportedResources(ClusterConfig config) {
+    /**
+     * Checks that every named resource of haresources can be found, before anything starts:
+     * returns one file:line message per resource that cannot.
+     */
+    public static List<String> unresolvableResources(ClusterConfig config) {
+        ResourceResolver resolver = new ResourceResolver(config.directory());
         List<String> out = new ArrayList<>();
         for (ResourceGroupSpec g : config.groups()) {
             for (ResourceSpec spec : g.resources()) {
                 if (spec instanceof NamedResourceSpec named) {
-                    out.add(config.directory().resolve("haresources") + ":" + g.line() + ": resource '"
-                            + named.text() + "' is not supported yet; only IPaddr, IPaddr2 and IPv6addr are");
+                    try {
+                        resolver.resolve(named);
+                    } catch (IllegalArgumentException e) {
+                        out.add(config.directory().resolve("haresources") + ":" + g.line() + ": " + e.getMessage());
+                    }
                 }
             }
         }

@@ -71,7 +71,7 @@ public final class Tandemd implements Callable<Integer> {
             err.println("tandemd: " + e.getMessage());
             return EXIT_CONFIG;
         }
-        List<String> unsupported = Daemon.unsupportedResources(config);
+        List<String> unsupported = Daemon.unresolvableResources(config);
         if (!unsupported.isEmpty()) {
             err.println("tandemd: " + unsupported.get(0));
             return EXIT_CONFIG;

@@ -110,6 +110,22 @@ public final class DirectorLab implements AutoCloseable {
         Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rw-------"));
     }
 
+    /** Replaces both directors' haresources with {@code lines} (before the daemons start). */
+    public void writeHaresources(String... lines) throws IOException {
+        for (String d : List.of("d1", "d2")) {
+            Files.writeString(configDir(d).resolve("haresources"), String.join("\n", lines) + "\n");
+        }
+    }
+
+    /** Installs an executable resource.d script on director {@code d}. */
+    public void addResourceScript(String d, String name, String body) throws IOException {
+        Path dir = configDir(d).resolve("resource.d");
+        Files.createDirectories(dir);
+        Path script = dir.resolve(name);
+        Files.writeString(script, "#!/bin/sh\n" + body + "\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
     public Path configDir(String d) {
         return work.resolve(d).resolve("etc");
     }
