@@ -156,6 +156,13 @@ public final class DirectorLab implements AutoCloseable {
         NetnsLab.stop(daemons.remove(d), 15_000);
     }
 
+    /** SIGKILL to director {@code d}'s daemon: no goodbye, no cleanup, VIPs left in the kernel. */
+    public void killDaemon(String d) throws InterruptedException {
+        Process p = daemons.remove(d);
+        p.destroyForcibly();
+        p.waitFor();
+    }
+
     /** Runs {@code bin/tandemd ARGS} in director {@code d} to completion (for config checks). */
     public Exec.Result runDaemonOnce(String d, long timeoutMillis, String... args) {
         List<String> cmd = new ArrayList<>(List.of(repo.resolve("bin/tandemd").toString()));

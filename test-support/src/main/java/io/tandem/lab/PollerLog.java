@@ -12,8 +12,11 @@ import java.util.List;
  * an action marks where to look for that action's effect.
  */
 public final class PollerLog {
-    /** One answer: when (poller's millis), to which request, from which director. */
-    public record Reply(long millis, long seq, String name) {
+    /**
+     * One answer: when (poller's millis), to which request, from which director, and when this
+     * JVM read it ({@link System#nanoTime()}, for timing against actions the test takes).
+     */
+    public record Reply(long millis, long seq, String name, long readNanos) {
     }
 
     private final List<Reply> replies = new ArrayList<>();
@@ -26,7 +29,7 @@ public final class PollerLog {
                 while ((line = r.readLine()) != null) {
                     String[] f = line.split(" ");
                     if (f.length == 3) {
-                        Reply reply = new Reply(Long.parseLong(f[0]), Long.parseLong(f[1]), f[2]);
+                        Reply reply = new Reply(Long.parseLong(f[0]), Long.parseLong(f[1]), f[2], System.nanoTime());
                         synchronized (replies) {
                             replies.add(reply);
                         }
@@ -82,6 +85,14 @@ public final class PollerLog {
                 throw new IllegalStateException(to + " never answered after reply #" + from);
             }
             return replies.get(i).millis() - replies.get(i - 1).millis();
+        }
+    }
+
+    /** When (this JVM's nanoTime) {@code name} first answered at or after index {@code from}; -1 if not yet. */
+    public long firstReadNanos(String name, int from) {
+        synchronized (replies) {
+            int i = firstIndexOf(name, from);
+            return i < 0 ? -1 : replies.get(i).readNanos();
         }
     }
 
