@@ -82,13 +82,25 @@ public final class ArpFrame {
         write(dst, OPER_REPLY, senderMac, ip, senderMac);
     }
 
+    /**
+     * Writes an ARP probe (RFC 5227: sender address 0.0.0.0) asking who has {@code target}; the
+     * owner answers with a reply that shows its MAC without anyone's cache learning ours.
+     */
+    public static void writeProbe(ByteBuffer dst, byte[] senderMac, Inet4Address target) {
+        write(dst, OPER_REQUEST, senderMac, new byte[4], ZERO_MAC, target.getAddress());
+    }
+
     private static void write(ByteBuffer dst, int operation, byte[] senderMac, Inet4Address ip, byte[] targetMac) {
+        write(dst, operation, senderMac, ip.getAddress(), targetMac, ip.getAddress());
+    }
+
+    private static void write(ByteBuffer dst, int operation, byte[] senderMac, byte[] senderIp, byte[] targetMac,
+            byte[] targetIp) {
         checkMac(senderMac);
         if (dst.remaining() < FRAME_BYTES) {
             throw new IllegalArgumentException("ARP frame needs " + FRAME_BYTES + " bytes, buffer has "
                     + dst.remaining());
         }
-        byte[] address = ip.getAddress();
         int at = dst.position();
         dst.put(at + ETH_DESTINATION_OFFSET, BROADCAST_MAC);
         dst.put(at + ETH_SOURCE_OFFSET, senderMac);
@@ -99,9 +111,9 @@ public final class ArpFrame {
         dst.put(at + PLEN_OFFSET, (byte) 4);
         putShort(dst, at + OPER_OFFSET, operation);
         dst.put(at + SHA_OFFSET, senderMac);
-        dst.put(at + SPA_OFFSET, address);
+        dst.put(at + SPA_OFFSET, senderIp);
         dst.put(at + THA_OFFSET, targetMac);
-        dst.put(at + TPA_OFFSET, address);
+        dst.put(at + TPA_OFFSET, targetIp);
         for (int i = ARP_END; i < FRAME_BYTES; i++) {
             dst.put(at + i, (byte) 0);
         }

@@ -35,8 +35,10 @@ public final class ArpWatcher implements Closeable {
         /**
          * @param foreignMac    the MAC that answered for the VIP
          * @param fromKnownPeer whether that MAC is the one a watched peer address uses
+         * @param gratuitous    whether it was an announcement (sender = target = VIP), which only a
+         *                      running HA daemon sends, rather than a kernel's plain ARP reply
          */
-        void onForeignClaim(String ifName, Inet4Address vip, byte[] foreignMac, boolean fromKnownPeer);
+        void onForeignClaim(String ifName, Inet4Address vip, byte[] foreignMac, boolean fromKnownPeer, boolean gratuitous);
     }
 
     private final Listener listener;
@@ -52,9 +54,36 @@ public final class ArpWatcher implements Closeable {
         watchOf(ifName).vips.put(toInt(vip), new VipWatch(vip, ourMac.clone()));
     }
 
-    /** Learns the MAC of {@code peer}, an address of the other director on {@code ifName}. */
-    public synchronized void watchPeer(String ifName, Inet4Address peer) throws LinuxException {
-        watchOf(ifName).peers.put(toInt(peer), new byte[ArpFrame.MAC_BYTES]);
+    /**
+     * Learns the MAC of {@code peer}, an address of the other director on {@code ifName}: from any
+     * ARP it sends, and from the answer to an ARP probe sent now (the kernel may already know the
+     * peer and never ask again).
+     */
+    public synchronized void watchPeer(String ifName, Inet4Address peer, byte[] ourMac) throws LinuxException {
+        InterfaceWatch w = watchOf(ifName);
+        w.peers.put(toInt(peer), new byte[ArpFrame.MAC_BYTES]);
+        w.peerAddresses.put(peer, ourMac.clone());
+        probe(w, peer, ourMac);
+    }
+
+    /** Asks every watched peer address for its MAC again (after a conflict with a MAC we cannot place). */
+    public synchronized void probePeers() {
+        for (InterfaceWatch w : interfaces.values()) {
+            w.peerAddresses.forEach((peer, ourMac) -> {
+                try {
+                    probe(w, peer, ourMac);
+                } catch (LinuxException e) {
+                    LOG.debug("ARP probe for {} on {} failed: {}", peer, w.ifName, e.getMessage());
+                }
+            });
+        }
+    }
+
+    private static void probe(InterfaceWatch w, Inet4Address peer, byte[] ourMac) throws LinuxException {
+        ByteBuffer frame = ByteBuffer.allocateDirect(ArpFrame.FRAME_BYTES);
+        ArpFrame.writeProbe(frame, ourMac, peer);
+        frame.flip();
+        w.socket.send(frame);
     }
 
     /** Conflicts seen so far. */
@@ -100,6 +129,7 @@ public final class ArpWatcher implements Closeable {
         // Written under the watcher's lock, read by the thread: small maps, replaced rarely.
         final Map<Integer, VipWatch> vips = new java.util.concurrent.ConcurrentHashMap<>();
         final Map<Integer, byte[]> peers = new java.util.concurrent.ConcurrentHashMap<>();
+        final Map<Inet4Address, byte[]> peerAddresses = new java.util.concurrent.ConcurrentHashMap<>();
         final Map<Integer, Long> lastReportNanos = new HashMap<>();
         volatile boolean running = true;
 
@@ -158,7 +188,7 @@ public final class ArpWatcher implements Closeable {
                 for (byte[] p : peers.values()) {
                     known |= Arrays.equals(p, mac);
                 }
-                listener.onForeignClaim(ifName, w.vip(), mac.clone(), known);
+                listener.onForeignClaim(ifName, w.vip(), mac.clone(), known, frame.isGratuitous());
             }
         }
     }

@@ -42,8 +42,8 @@ class ArpWatcherNamespaceTest {
         NetnsLab.ipIn(nsB, "addr", "add", "198.51.100.2/24", "dev", "vB");
         scheduler = new ScheduledThreadPoolExecutor(1);
         announcerB = new GratuitousArpAnnouncer(scheduler);
-        watcher = new ArpWatcher((ifName, vip, mac, known) ->
-                seen.add(ifName + " " + vip.getHostAddress() + " " + NetnsLab.macText(mac) + " " + (known ? "peer" : "stranger")));
+        watcher = new ArpWatcher((ifName, vip, mac, known, gratuitous) -> seen.add(ifName + " " + vip.getHostAddress() + " "
+                + NetnsLab.macText(mac) + " " + (known ? "peer" : "stranger") + (gratuitous ? " gratuitous" : "")));
     }
 
     @AfterEach
@@ -67,16 +67,33 @@ class ArpWatcherNamespaceTest {
 
         lab.runIn(nsB, () -> announcerB.announce("vB", vip, 1, Duration.ZERO));
         await().atMost(Duration.ofSeconds(5)).until(() -> !seen.isEmpty());
-        assertEquals("vA 198.51.100.10 " + MAC_B + " stranger", seen.get(0), "B is not known as the peer yet");
+        assertEquals("vA 198.51.100.10 " + MAC_B + " stranger gratuitous", seen.get(0), "B is not known as the peer yet");
 
-        lab.runIn(nsA, () -> watcher.watchPeer("vA", (Inet4Address) InetAddress.getByName("198.51.100.2")));
-        lab.runIn(nsB, () -> announcerB.announce("vB", InetAddress.getByName("198.51.100.2"), 1, Duration.ZERO));
+        // B's kernel answers A's probe for 198.51.100.2: that is how A learns the peer's MAC.
+        lab.runIn(nsA, () -> watcher.watchPeer("vA", (Inet4Address) InetAddress.getByName("198.51.100.2"),
+                NetnsLab.macBytes(MAC_A)));
         // Rate limit: one report per VIP per second, so wait past it before B claims the VIP again.
         await().pollDelay(Duration.ofMillis(1100)).atMost(Duration.ofSeconds(5)).until(() -> true);
         lab.runIn(nsB, () -> announcerB.announce("vB", vip, 1, Duration.ZERO));
         await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() >= 2);
-        assertEquals("vA 198.51.100.10 " + MAC_B + " peer", seen.get(1), "B's MAC was learnt from its own address");
+        assertEquals("vA 198.51.100.10 " + MAC_B + " peer gratuitous", seen.get(1), "B's MAC was learnt from its own address");
         assertTrue(watcher.conflicts() >= 2);
+    }
+
+    @Test
+    void aKernelsPlainArpReplyForTheVipShouldNotCountAsAnAnnouncement() throws Exception {
+        Inet4Address vip = (Inet4Address) InetAddress.getByName("198.51.100.10");
+        // B holds the VIP in its kernel (as a director whose daemon was killed would); A asks for it.
+        NetnsLab.ipIn(nsB, "addr", "add", "198.51.100.10/24", "dev", "vB");
+        lab.runIn(nsA, () -> watcher.watchVip("vA", vip, NetnsLab.macBytes(MAC_A)));
+        NetnsLab.ipIn(nsA, "neigh", "flush", "dev", "vA");
+        lab.runIn(nsA, () -> {
+            try (java.net.DatagramSocket udp = new java.net.DatagramSocket()) {
+                udp.send(new java.net.DatagramPacket(new byte[1], 1, vip, 9));
+            }
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> !seen.isEmpty());
+        assertEquals("vA 198.51.100.10 " + MAC_B + " stranger", seen.get(0));
     }
 
     @Test

@@ -45,6 +45,8 @@ import org.slf4j.LoggerFactory;
 final class ClusterNode implements FailoverActions {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
     private static final int DEFAULT_PRIORITY = 100;
+    /** Held VIPs are announced again this often, so a neighbour that missed the takeover still learns. */
+    private static final long GARP_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final ClusterConfig config;
     private final String self;
@@ -142,6 +144,8 @@ final class ClusterNode implements FailoverActions {
             timers.add(loop.scheduleAtFixedRate(this::sendNow, keepaliveNanos, keepaliveNanos, TimeUnit.NANOSECONDS));
             long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(keepaliveNanos / 4, TimeUnit.MILLISECONDS.toNanos(10)));
             timers.add(loop.scheduleAtFixedRate(this::checkPeer, tick, tick, TimeUnit.NANOSECONDS));
+            timers.add(loop.scheduleAtFixedRate(this::keepHeldVipsAnnounced, GARP_REFRESH_NANOS, GARP_REFRESH_NANOS,
+                    TimeUnit.NANOSECONDS));
         }).sync();
     }
 
@@ -199,8 +203,43 @@ final class ClusterNode implements FailoverActions {
         return seen ? current : current - 1;
     }
 
+    private void keepHeldVipsAnnounced() {
+        for (GroupView g : engine.groups()) {
+            if (g.state() == GroupState.ACTIVE) {
+                GroupResources rs = groups.get(g.name());
+                resourceThread.execute(rs::keepVipsAnnounced);
+            }
+        }
+    }
+
+    /** ARP shows another MAC answering for one of our VIPs (watcher thread). */
+    void onForeignArpClaim(String group, String vip, String ifName, String mac, boolean fromPeer, boolean gratuitous) {
+        loop.execute(() -> {
+            long now = System.nanoTime();
+            if (fromPeer) {
+                if (gratuitous) {
+                    engine.onPeerSeenHolding(group, now);
+                } else if (engine.stateOf(group) == GroupState.ACTIVE) {
+                    // The peer's kernel still has the VIP (its daemon died without cleaning up): make
+                    // sure neighbours keep our MAC.
+                    LOG.warn("peer {}'s kernel answers ARP for VIP {} on {} although we hold it (its daemon died "
+                            + "without removing it?); re-announcing", peer, vip, ifName);
+                    refreshGroup(group);
+                }
+            } else {
+                LOG.error("ARP conflict: {} (not the peer director) answers for VIP {} on {}: a real server with the "
+                        + "VIP on lo but without arp_ignore=1/arp_announce=2? {}", mac, vip, ifName,
+                        engine.stateOf(group) == GroupState.ACTIVE ? "re-announcing" : "this node does not hold it");
+                if (engine.stateOf(group) == GroupState.ACTIVE) {
+                    refreshGroup(group);
+                }
+            }
+        });
+    }
+
     private void checkPeer() {
         long now = System.nanoTime();
+        engine.onTick(now);
         switch (liveness.check(now)) {
             case DEAD -> {
                 if (engine.peerStatus() != PeerStatus.DEAD) {

@@ -15,7 +15,10 @@ import io.tandem.daemon.resources.ResourceResolver;
 import io.tandem.failover.FailoverEngine;
 import io.tandem.failover.Resource;
 import io.tandem.heartbeat.GenerationStore;
+import io.tandem.arp.ArpWatcher;
 import io.tandem.arp.GratuitousArpAnnouncer;
+import io.tandem.config.UcastMedium;
+import io.tandem.linux.Links;
 import io.tandem.linux.LinuxException;
 import io.tandem.linux.Realtime;
 import io.tandem.linux.RtNetlink;
@@ -23,6 +26,7 @@ import io.tandem.vip.AddressTable;
 import io.tandem.vip.VipController;
 import io.tandem.vip.VipReconciler;
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,6 +67,7 @@ public final class Daemon {
     private RtNetlink netlink;
     private AddressTable addressTable;
     private GratuitousArpAnnouncer announcer;
+    private ArpWatcher arpWatcher;
     private ClusterNode cluster;
     private ControlServer control;
 
@@ -121,8 +126,14 @@ public final class Daemon {
         }
 
         goRealtime(loop);
+        Map<String, String> groupOfVip = new LinkedHashMap<>();
+        for (ResourceGroupSpec g : config.groups()) {
+            g.resources().stream().filter(VipSpec.class::isInstance)
+                    .forEach(r -> groupOfVip.put(((VipSpec) r).address().getHostAddress(), g.name()));
+        }
         cluster = new ClusterNode(config, node, generation, stateDir, loop, resourceThread, groups, defs);
         cluster.restoreMaintenance(maintenance);
+        arpWatcher = startArpWatcher(allVips, groupOfVip);
         // The control socket (and its JSON machinery) comes up before the first heartbeat leaves,
         // so its start-up work cannot delay a heartbeat.
         control = new ControlServer(socketPath, loopGroup, cluster,
@@ -182,12 +193,63 @@ public final class Daemon {
         if (resourceThread != null) {
             resourceThread.shutdown();
         }
+        if (arpWatcher != null) {
+            arpWatcher.close();
+        }
         closeQuietly(announcer);
         if (announcerThread != null) {
             announcerThread.shutdownNow();
         }
         closeQuietly(netlink);
         LOG.info("tandemd {} stopped", node);
+    }
+
+    /**
+     * Watches ARP on every IPv4 VIP's interface for another MAC answering for it, and learns the
+     * peer's MAC from its own addresses there, so a split brain with all heartbeat links down but
+     * the LAN up is still seen (and a misconfigured real server too).
+     */
+    private ArpWatcher startArpWatcher(List<VipSpec> vips, Map<String, String> groupOfVip) {
+        ArpWatcher[] self = new ArpWatcher[1];
+        ArpWatcher watcher = new ArpWatcher((ifName, vip, mac, fromPeer, gratuitous) -> {
+            if (!fromPeer) {
+                // Maybe the peer's MAC is simply not learnt yet: ask, so the next report can tell.
+                self[0].probePeers();
+            }
+            cluster.onForeignArpClaim(groupOfVip.get(vip.getHostAddress()), vip.getHostAddress(), ifName, macText(mac),
+                    fromPeer, gratuitous);
+        });
+        self[0] = watcher;
+        for (VipSpec vip : vips) {
+            if (!(vip.address() instanceof Inet4Address v4)) {
+                continue;
+            }
+            try {
+                String dev = addressTable.resolveDevice(vip);
+                byte[] ourMac = Links.macAddress(dev);
+                watcher.watchVip(dev, v4, ourMac);
+                for (UcastMedium m : config.ha().ucast()) {
+                    if (m.peer() instanceof Inet4Address peer) {
+                        watcher.watchPeer(dev, peer, ourMac);
+                    }
+                }
+            } catch (IOException e) {
+                LOG.warn("not watching ARP for {}: {}; a split brain on its LAN will only be seen through heartbeats",
+                        vip.text(), e.getMessage());
+            }
+        }
+        return watcher;
+    }
+
+    private static String macText(byte[] mac) {
+        StringBuilder sb = new StringBuilder();
+        for (byte b : mac) {
+            if (sb.length() > 0) {
+                sb.append(':');
+            }
+            sb.append(String.format("%02x", b & 0xff));
+        }
+        return sb.toString();
     }
 
     private static void closeQuietly(java.io.Closeable c) {

@@ -56,6 +56,19 @@ final class GroupResources {
         }
     }
 
+    /** The periodic re-announcement of the group's VIPs while it is held; failures logged once each time. */
+    void keepVipsAnnounced() {
+        for (Resource r : resources) {
+            if (r instanceof VipResource vip) {
+                try {
+                    vip.keepAnnounced();
+                } catch (Exception e) {
+                    LOG.warn("group {}: could not re-announce {}: {}", group, r.name(), e.getMessage());
+                }
+            }
+        }
+    }
+
     /** Stops every resource right to left; all are tried, the first failure is returned. */
     Throwable stopAll() {
         Throwable first = null;

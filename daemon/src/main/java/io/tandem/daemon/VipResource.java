@@ -33,6 +33,15 @@ final class VipResource implements Resource {
         controller.acquire(vip);
     }
 
+    /** One announcement while held, so neighbours and the peer keep seeing who answers for the VIP. */
+    void keepAnnounced() throws Exception {
+        controller.refresh(vip);
+    }
+
+    VipSpec vip() {
+        return vip;
+    }
+
     @Override
     public void stop() throws Exception {
         controller.release(vip);

@@ -56,6 +56,11 @@ public final class FailoverEngine {
         boolean wants;
         boolean yields;
         boolean splitBrain;
+        /** Until when (nanos) ARP showed the peer answering for this group while heartbeats said dead; 0 = never. */
+        long peerSeenUntilNanos;
+        boolean peerSeen;
+        long lastArpRefreshNanos;
+        boolean arpRefreshed;
 
         Group(String name, String preferredNode, boolean preferredIsSelf) {
             this.name = name;
@@ -78,6 +83,7 @@ public final class FailoverEngine {
     private PeerReport lastReport = new PeerReport(false, Map.of(), 0);
     private long transitionCount;
     private long claimsVersion;
+    private long arpEvidenceNanos = 15_000_000_000L;
     private boolean maintenance;
     private long maintenanceEpoch;
     private boolean shuttingDown;
@@ -297,6 +303,62 @@ public final class FailoverEngine {
         return maintenanceEpoch;
     }
 
+    /**
+     * How long ARP evidence that the peer holds a group counts (default 15 s). It must outlast a few
+     * of the holder's periodic re-announcements, which are what keep the evidence fresh.
+     */
+    public void setArpEvidenceNanos(long nanos) {
+        this.arpEvidenceNanos = nanos;
+    }
+
+    /**
+     * ARP shows the peer's MAC announcing one of the group's VIPs (gratuitously: only a running
+     * daemon does that, not the kernel of a node whose daemon was killed). While heartbeats arrive
+     * they are the authority and this changes nothing; evidence gathered before the peer was
+     * declared dead is forgotten. While the peer counts as dead, it is the other
+     * half of a split brain (heartbeat links down, LAN up): the preferred node keeps the group and
+     * re-announces, the other releases it and stays standby while the evidence is fresh.
+     */
+    public void onPeerSeenHolding(String group, long nowNanos) {
+        Group g = groups.get(group);
+        if (g == null) {
+            return;
+        }
+        if (peerStatus != PeerStatus.DEAD || maintenance) {
+            // While heartbeats arrive the peer's announcements are normal; only what it announces
+            // after we lost its heartbeats counts as evidence.
+            return;
+        }
+        boolean wasSeen = g.peerSeen && g.peerSeenUntilNanos - nowNanos > 0;
+        g.peerSeen = true;
+        g.peerSeenUntilNanos = nowNanos + arpEvidenceNanos;
+        if (!wasSeen) {
+            LOG.error("SPLIT BRAIN: peer {} answers ARP for group {} although no heartbeat arrives (heartbeat links "
+                    + "down, LAN up?); {}", peer, g.name, g.preferredIsSelf ? "this node is preferred: it keeps the group"
+                            : "the preferred node " + peer + " keeps it; this node stands by");
+        }
+        if (g.state == GroupState.ACTIVE && g.preferredIsSelf
+                && (!g.arpRefreshed || nowNanos - g.lastArpRefreshNanos > 1_000_000_000L)) {
+            g.arpRefreshed = true;
+            g.lastArpRefreshNanos = nowNanos;
+            actions.refreshGroup(g.name);
+        }
+        evaluate(g, nowNanos);
+    }
+
+    /** Called every few milliseconds: lets expired ARP evidence count no more. */
+    public void onTick(long nowNanos) {
+        for (Group g : groups.values()) {
+            if (g.peerSeen && g.peerSeenUntilNanos - nowNanos <= 0) {
+                g.peerSeen = false;
+                if (peerStatus == PeerStatus.DEAD) {
+                    LOG.warn("peer {} no longer seen answering ARP for group {}", peer, g.name);
+                }
+                evaluate(g, nowNanos);
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ queries
 
     /** This node's claims, for the next heartbeat. */
@@ -465,6 +527,10 @@ public final class FailoverEngine {
                         ? Decision.hold("operator takeover (peer " + peer + " not heard yet)")
                         : Decision.release("waiting for peer " + peer + " (initdead)");
             case DEAD:
+                if (g.peerSeen && !g.preferredIsSelf) {
+                    return Decision.release("split brain: peer " + peer
+                            + " still answers ARP for the group with heartbeats down; the preferred node keeps it");
+                }
                 return Decision.hold(peerStatusReason);
             default:
                 break;
@@ -553,6 +619,9 @@ public final class FailoverEngine {
 
     private void setPeerStatus(PeerStatus next, String reason) {
         PeerStatus from = peerStatus;
+        for (Group g : groups.values()) {
+            g.peerSeen = false;
+        }
         peerStatus = next;
         peerStatusReason = reason;
         peerStatusSinceEpochMillis = epochMillis.getAsLong();

@@ -196,6 +196,51 @@ class FailoverEngineTest {
     }
 
     @Test
+    void withHeartbeatsDownArpEvidenceShouldMakeTheOtherNodeReleaseAndStayStandby() {
+        FailoverEngine e = engine("d2", "d1", false);
+        e.setArpEvidenceNanos(1_000_000_000L);
+        e.onPeerDead("no heartbeat for 250ms", now);
+        e.onGroupStarted(G, null, now);
+        e.onPeerSeenHolding(G, now);
+        assertEquals(GroupState.STOPPING, e.stateOf(G));
+        e.onGroupStopped(G, null, now);
+        e.onTick(now + 500_000_000L);
+        assertEquals(GroupState.STANDBY, e.stateOf(G), "evidence still fresh: stay standby");
+        e.onTick(now + 1_000_000_001L);
+        assertEquals(GroupState.STARTING, e.stateOf(G), "the peer stopped answering ARP: it is really gone");
+    }
+
+    @Test
+    void withHeartbeatsDownPreferredNodeShouldKeepTheGroupAndReannounce() {
+        FailoverEngine e = active("d1", "d1", false);
+        e.onPeerDead("no heartbeat for 250ms", now);
+        actions.calls.clear();
+        e.onPeerSeenHolding(G, now);
+        e.onPeerSeenHolding(G, now + 1000);
+        assertEquals(GroupState.ACTIVE, e.stateOf(G));
+        assertEquals(List.of("refresh " + G), actions.calls, "re-announce, at most once a second");
+    }
+
+    @Test
+    void arpEvidenceFromBeforeThePeerDiedShouldNotDelayTheTakeover() {
+        FailoverEngine e = engine("d2", "d1", false);
+        e.onPeerReport(peer(true, false, false), now);
+        e.onPeerSeenHolding(G, now);
+        e.onPeerDead("no heartbeat for 250ms", now + 1000);
+        assertEquals(GroupState.STARTING, e.stateOf(G));
+    }
+
+    @Test
+    void arpEvidenceShouldChangeNothingWhileHeartbeatsArrive() {
+        FailoverEngine e = active("d1", "d2", false);
+        e.onPeerReport(peer(false, false, false), now);
+        actions.calls.clear();
+        e.onPeerSeenHolding(G, now);
+        assertEquals(GroupState.ACTIVE, e.stateOf(G));
+        assertTrue(actions.calls.isEmpty());
+    }
+
+    @Test
     void autoFailbackShouldReturnGroupToPreferredNode() {
         FailoverEngine e = engine("d2", "d1", true);
         e.onPeerDead("gone", now);

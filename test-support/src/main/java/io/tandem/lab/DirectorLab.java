@@ -204,6 +204,28 @@ public final class DirectorLab implements AutoCloseable {
         return ADDRESSES.get(host);
     }
 
+    /**
+     * Drops every heartbeat datagram (UDP 694, both ways) in director {@code d} with nftables, the
+     * LAN itself staying up; {@code false} removes the rule again.
+     */
+    public void dropHeartbeats(String d, boolean drop) {
+        if (drop) {
+            nft(d, "add table inet tandemlab");
+            nft(d, "add chain inet tandemlab in { type filter hook input priority 0 ; }");
+            nft(d, "add chain inet tandemlab out { type filter hook output priority 0 ; }");
+            nft(d, "add rule inet tandemlab in udp dport 694 drop");
+            nft(d, "add rule inet tandemlab out udp dport 694 drop");
+        } else {
+            nft(d, "delete table inet tandemlab");
+        }
+    }
+
+    private void nft(String d, String rule) {
+        List<String> cmd = new ArrayList<>(List.of("nft"));
+        cmd.addAll(List.of(rule.split(" ")));
+        net.exec(d, 30_000, cmd.toArray(String[]::new)).orThrow();
+    }
+
     /** Plugs director {@code d}'s cable in or pulls it out (its bridge port up/down). */
     public void setLink(String d, boolean up) {
         net.setPort(d, up);

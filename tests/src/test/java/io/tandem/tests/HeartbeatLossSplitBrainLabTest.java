@@ -1,0 +1,63 @@
+package io.tandem.tests;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tandem.lab.DirectorLab;
+import io.tandem.lab.PollerLog;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Every heartbeat dropped by nftables while the client LAN stays up: each director thinks the
+ * other dead, so both may hold the VIP for a moment; ARP shows each the other's claim and the pair
+ * settles on the preferred node, the client's neighbour entry pointing at it, and stays so.
+ */
+@Timeout(180)
+class HeartbeatLossSplitBrainLabTest {
+    private DirectorLab lab;
+
+    @AfterEach
+    void tearDown() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    private boolean exactlyD1Holds() {
+        return lab.kernelHasVip("d1") && !lab.kernelHasVip("d2");
+    }
+
+    @Test
+    void allHeartbeatMediaDroppedShouldSettleOnOneHolderWithinThreeSecondsAndNotFlap(TestInfo test) throws IOException {
+        Path work = Path.of("target", "lab", test.getTestMethod().orElseThrow().getName()).toAbsolutePath();
+        lab = new DirectorLab(DirectorLab.findRepo(), work, DirectorLab.Timing.fast()).build();
+        lab.startDaemon("d1");
+        lab.startDaemon("d2");
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> lab.status("d1").path("state").asText().equals("active")
+                && lab.status("d2").path("state").asText().equals("standby"));
+        PollerLog poller = lab.startPoller(10, 150);
+        await().atMost(Duration.ofSeconds(20)).until(() -> "d1".equals(poller.lastName()));
+
+        long cut = System.nanoTime();
+        lab.dropHeartbeats("d1", true);
+        lab.dropHeartbeats("d2", true);
+        await().atMost(Duration.ofSeconds(5)).ignoreExceptions().until(() -> !lab.status("d2").path("peer").path("alive").asBoolean());
+        await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20)).until(() ->
+                exactlyD1Holds() && lab.mac("d1").equals(lab.clientNeighbourMac()));
+        System.out.println("heartbeats dropped: one holder again " + (System.nanoTime() - cut) / 1_000_000 + " ms after the cut");
+
+        long transitionsD2 = lab.status("d2").path("transitions").asLong();
+        await().during(Duration.ofSeconds(60)).atMost(Duration.ofSeconds(70)).pollInterval(Duration.ofMillis(250))
+                .until(() -> exactlyD1Holds() && lab.mac("d1").equals(lab.clientNeighbourMac()));
+        assertEquals(transitionsD2, lab.status("d2").path("transitions").asLong(), "d2 must not have moved in that minute");
+        assertTrue(poller.millisSinceLastReply() < 200, "the client is answered");
+        assertEquals("d1", poller.lastName());
+    }
+}
