@@ -47,6 +47,11 @@ final class StatusPrinter {
             out.printf("%-20s %-36s %s%n", r.path("group").asText(), r.path("resource").asText(),
                     r.path("held").asBoolean() ? "yes" : "no");
         }
+        JsonNode mem = a.path("membership");
+        if (mem.isObject()) {
+            out.println();
+            out.println("membership view: " + mem.path("members") + (mem.has("problem") ? " (" + mem.path("problem").asText() + ")" : ""));
+        }
         JsonNode hb = a.path("heartbeat");
         if (hb.isObject()) {
             StringBuilder sb = new StringBuilder("heartbeat:");

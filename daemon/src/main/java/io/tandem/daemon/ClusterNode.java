@@ -77,6 +77,7 @@ final class ClusterNode implements FailoverActions {
     private long claimsVersionSent = -1;
     private long claimsVersionFirstSentNanos;
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
+    private volatile MembershipLink membership;
 
     ClusterNode(
             ClusterConfig config,
@@ -210,6 +211,22 @@ final class ClusterNode implements FailoverActions {
                 resourceThread.execute(rs::keepVipsAnnounced);
             }
         }
+    }
+
+    void attach(MembershipLink link) {
+        this.membership = link;
+    }
+
+    /** The membership channel says the peer left with a goodbye (JGroups thread). */
+    void onPeerLeftGracefully(String who) {
+        if (!who.equals(peer)) {
+            return;
+        }
+        loop.execute(() -> {
+            long now = System.nanoTime();
+            liveness.onLeaving(now);
+            engine.onPeerDead("peer " + peer + " left the membership channel (graceful stop)", now);
+        });
     }
 
     /** ARP shows another MAC answering for one of our VIPs (watcher thread). */
@@ -417,7 +434,10 @@ final class ClusterNode implements FailoverActions {
                     liveness.everHeard() ? TimeUnit.NANOSECONDS.toMillis(now - liveness.lastHeardNanos()) : -1,
                     lastRoundTripNanos < 0 ? -1 : lastRoundTripNanos / 1000, lastPeerAddress == null ? null
                             : lastPeerAddress.getAddress().getHostAddress(),
-                    configMatches, gv, resources, counters.snapshot(), engine.transitionCount()));
+                    configMatches, gv, resources, counters.snapshot(), engine.transitionCount(),
+                    membership == null ? List.of() : membership.members(),
+                    membership == null ? 0 : membership.rejectedMessages(),
+                    membership == null ? "not started" : membership.problem()));
         });
         return f;
     }

@@ -201,6 +201,12 @@ final class ControlServer implements AutoCloseable {
         ObjectNode hb = root.putObject("heartbeat");
         s.heartbeat().forEach(hb::put);
         root.put("transitions", s.transitions());
+        ObjectNode mem = root.putObject("membership");
+        mem.set("members", json.valueToTree(s.members()));
+        mem.put("rejected", s.membershipRejected());
+        if (s.membershipProblem() != null) {
+            mem.put("problem", s.membershipProblem());
+        }
         return root;
     }
 

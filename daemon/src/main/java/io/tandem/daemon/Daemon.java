@@ -68,6 +68,7 @@ public final class Daemon {
     private AddressTable addressTable;
     private GratuitousArpAnnouncer announcer;
     private ArpWatcher arpWatcher;
+    private MembershipLink membership;
     private ClusterNode cluster;
     private ControlServer control;
 
@@ -140,6 +141,9 @@ public final class Daemon {
                 Math.max(TimeUnit.SECONDS.toNanos(5), 4 * config.ha().deadtime().toNanos()));
         control.start();
         cluster.start(loopGroup);
+        membership = new MembershipLink(config, node, cluster);
+        cluster.attach(membership);
+        membership.startInBackground();
         LOG.info("tandemd {} started: generation {}, {} group(s), heartbeat udp/{} to {}, control socket {}",
                 node, generation, groups.size(), config.ha().udpPort(), cluster.peerAddresses(), socketPath);
     }
@@ -185,6 +189,9 @@ public final class Daemon {
         }
         if (cluster != null) {
             cluster.leave(TimeUnit.SECONDS.toNanos(10));
+            if (membership != null) {
+                membership.leave();
+            }
             cluster.close();
         }
         if (loopGroup != null) {

@@ -24,7 +24,10 @@ record StatusSnapshot(
         List<GroupView> groups,
         List<ResourceView> resources,
         Map<String, Long> heartbeat,
-        long transitions) {
+        long transitions,
+        List<String> members,
+        long membershipRejected,
+        String membershipProblem) {
 
     /** One resource and whether it is up on this node. */
     record ResourceView(String group, String resource, boolean held) {
