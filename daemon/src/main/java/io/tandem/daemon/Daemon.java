@@ -55,6 +55,7 @@ public final class Daemon {
     /** Below the kernel's own threads (50) but above anything else in user space. */
     private static final int CORE_PRIORITY = 30;
     private static final int RESOURCE_PRIORITY = 20;
+    private static final int VM_PRIORITY = 31;
 
     private final ClusterConfig config;
     private final String node;
@@ -165,7 +166,16 @@ public final class Daemon {
         String a = loop.submit(core).get();
         String b = resourceThread.submit(resources).get();
         String c = announcerThread.submit(announcer).get();
-        LOG.info("realtime scheduling: {}, {}, {}", a, b, c);
+        String vm;
+        try {
+            // A safepoint stops the core loop until the VM thread (and, for a collection, the GC
+            // threads) finish: they must not wait behind ordinary processes either.
+            vm = Realtime.enterRoundRobin(name -> name.equals("VM Thread") || name.startsWith("GC Thread"),
+                    VM_PRIORITY) + " SCHED_RR " + VM_PRIORITY;
+        } catch (LinuxException e) {
+            vm = "JVM threads SCHED_OTHER (" + e.getMessage() + ")";
+        }
+        LOG.info("realtime scheduling: {}, {}, {}, {}", a, b, c, vm);
     }
 
     private static String enterRoundRobin(String what, int priority) {

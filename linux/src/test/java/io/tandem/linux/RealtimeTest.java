@@ -20,6 +20,29 @@ class RealtimeTest {
     }
 
     @Test
+    void shouldMoveThreadsChosenByName() throws Exception {
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        long[] tid = new long[1];
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        Thread t = new Thread(() -> {
+            try {
+                tid[0] = gettid();
+                started.countDown();
+                done.await();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "rr-by-name-test");
+        t.start();
+        started.await();
+        java.util.List<String> moved = Realtime.enterRoundRobin(name -> name.equals("rr-by-name-test"), 5);
+        assertEquals(java.util.List.of("rr-by-name-test"), moved);
+        assertEquals(LibC.SCHED_RR, policyOf(tid[0]));
+        done.countDown();
+        t.join();
+    }
+
+    @Test
     void shouldPutOnlyTheCallingThreadIntoRoundRobin() throws Exception {
         long[] tids = new long[1];
         int[] policy = new int[1];

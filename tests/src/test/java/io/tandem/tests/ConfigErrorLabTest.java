@@ -10,10 +10,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -22,21 +20,10 @@ import org.junit.jupiter.api.Timeout;
  * daemon that got as far as start-up reconciliation would have removed it).
  */
 @Timeout(120)
-class ConfigErrorLabTest {
-    private DirectorLab lab;
-
+class ConfigErrorLabTest extends LabTestBase {
     @BeforeEach
-    void build(TestInfo test) throws IOException {
-        Path work = Path.of("target", "lab", test.getTestMethod().orElseThrow().getName()).toAbsolutePath();
-        lab = new DirectorLab(DirectorLab.findRepo(), work, DirectorLab.Timing.fast()).build();
+    void plantStaleVip() {
         lab.net().ip("d1", "addr", "add", DirectorLab.VIP + "/24", "dev", "eth0");
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (lab != null) {
-            lab.close();
-        }
     }
 
     private Exec.Result runD1() {

@@ -19,14 +19,10 @@ import io.tandem.lab.DirectorLab;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -35,26 +31,10 @@ import org.junit.jupiter.api.Timeout;
  * (d1 keeps the VIP, d2 stays standby and keeps seeing d1 alive) and show up in d2's counters.
  */
 @Timeout(120)
-class HeartbeatForgeryLabTest {
-    private static final Duration WAIT = Duration.ofSeconds(20);
-    private DirectorLab lab;
-
+class HeartbeatForgeryLabTest extends LabTestBase {
     @BeforeEach
-    void startPair(TestInfo test) throws IOException {
-        Path work = Path.of("target", "lab", test.getTestMethod().orElseThrow().getName()).toAbsolutePath();
-        lab = new DirectorLab(DirectorLab.findRepo(), work, DirectorLab.Timing.fast()).build();
-        lab.startDaemon("d1");
-        lab.startDaemon("d2");
-        await().atMost(WAIT).ignoreExceptions().until(() ->
-                lab.status("d1").path("state").asText().equals("active")
-                        && lab.status("d2").path("state").asText().equals("standby"));
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (lab != null) {
-            lab.close();
-        }
+    void startBoth() {
+        startPair();
     }
 
     /** A heartbeat claiming to be d1, holding nothing and asking for the group: harmful if believed. */

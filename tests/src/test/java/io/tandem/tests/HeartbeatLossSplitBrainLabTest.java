@@ -4,14 +4,10 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tandem.lab.DirectorLab;
 import io.tandem.lab.PollerLog;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -20,28 +16,14 @@ import org.junit.jupiter.api.Timeout;
  * settles on the preferred node, the client's neighbour entry pointing at it, and stays so.
  */
 @Timeout(180)
-class HeartbeatLossSplitBrainLabTest {
-    private DirectorLab lab;
-
-    @AfterEach
-    void tearDown() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
-
+class HeartbeatLossSplitBrainLabTest extends LabTestBase {
     private boolean exactlyD1Holds() {
         return lab.kernelHasVip("d1") && !lab.kernelHasVip("d2");
     }
 
     @Test
-    void allHeartbeatMediaDroppedShouldSettleOnOneHolderWithinThreeSecondsAndNotFlap(TestInfo test) throws IOException {
-        Path work = Path.of("target", "lab", test.getTestMethod().orElseThrow().getName()).toAbsolutePath();
-        lab = new DirectorLab(DirectorLab.findRepo(), work, DirectorLab.Timing.fast()).build();
-        lab.startDaemon("d1");
-        lab.startDaemon("d2");
-        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> lab.status("d1").path("state").asText().equals("active")
-                && lab.status("d2").path("state").asText().equals("standby"));
+    void allHeartbeatMediaDroppedShouldSettleOnOneHolderWithinThreeSecondsAndNotFlap() throws IOException {
+        startPair();
         PollerLog poller = lab.startPoller(10, 150);
         await().atMost(Duration.ofSeconds(20)).until(() -> "d1".equals(poller.lastName()));
 

@@ -4,14 +4,9 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tandem.lab.DirectorLab;
 import io.tandem.lab.PollerLog;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -20,25 +15,10 @@ import org.junit.jupiter.api.Timeout;
  * it does not take the group back.
  */
 @Timeout(120)
-class KillRestartLabTest {
-    private static final Duration WAIT = Duration.ofSeconds(20);
-    private DirectorLab lab;
-
-    @AfterEach
-    void tearDown() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
-
+class KillRestartLabTest extends LabTestBase {
     @Test
-    void killedActiveShouldBeReplacedAfterDeadtimeAndNotStealBackAfterRestart(TestInfo test) throws Exception {
-        Path work = Path.of("target", "lab", test.getTestMethod().orElseThrow().getName()).toAbsolutePath();
-        lab = new DirectorLab(DirectorLab.findRepo(), work, DirectorLab.Timing.fast()).build();
-        lab.startDaemon("d1");
-        lab.startDaemon("d2");
-        await().atMost(WAIT).ignoreExceptions().until(() -> lab.status("d1").path("state").asText().equals("active")
-                && lab.status("d2").path("state").asText().equals("standby"));
+    void killedActiveShouldBeReplacedAfterDeadtimeAndNotStealBackAfterRestart() throws Exception {
+        startPair();
         PollerLog poller = lab.startPoller(10, 100);
         await().atMost(WAIT).until(() -> "d1".equals(poller.lastName()));
 

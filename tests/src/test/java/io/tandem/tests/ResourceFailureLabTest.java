@@ -10,10 +10,7 @@ import io.tandem.lab.DirectorLab;
 import io.tandem.lab.Exec;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -21,21 +18,9 @@ import org.junit.jupiter.api.Timeout;
  * d2 takes the group; an operator's takeover on d1 clears the fault once the resource is fixed.
  */
 @Timeout(120)
-class ResourceFailureLabTest {
-    private static final Duration WAIT = Duration.ofSeconds(20);
-    private DirectorLab lab;
-
-    @AfterEach
-    void tearDown() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
-
+class ResourceFailureLabTest extends LabTestBase {
     @Test
-    void failedResourceShouldRollBackShowFaultAndLetPeerTakeTheGroup(TestInfo test) throws IOException {
-        Path work = Path.of("target", "lab", test.getTestMethod().orElseThrow().getName()).toAbsolutePath();
-        lab = new DirectorLab(DirectorLab.findRepo(), work, DirectorLab.Timing.fast()).build();
+    void failedResourceShouldRollBackShowFaultAndLetPeerTakeTheGroup() throws IOException {
         lab.writeHaresources("d1 IPaddr2::" + DirectorLab.VIP + "/24/eth0 app::web");
         Path fixed = lab.configDir("d1").resolve("app-fixed");
         lab.addResourceScript("d1", "app",

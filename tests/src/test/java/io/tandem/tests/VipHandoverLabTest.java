@@ -5,16 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tandem.lab.DirectorLab;
 import io.tandem.lab.Exec;
 import io.tandem.lab.PollerLog;
 import java.io.IOException;
-import java.nio.file.Path;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -22,32 +17,14 @@ import org.junit.jupiter.api.Timeout;
  * 10 ms. keepalive 50ms, deadtime 250ms.
  */
 @Timeout(120)
-class VipHandoverLabTest {
-    private static final Duration WAIT = Duration.ofSeconds(20);
-    private DirectorLab lab;
+class VipHandoverLabTest extends LabTestBase {
     private PollerLog poller;
 
     @BeforeEach
-    void startPair(TestInfo test) throws IOException {
-        Path work = Path.of("target", "lab", test.getTestMethod().orElseThrow().getName()).toAbsolutePath();
-        lab = new DirectorLab(DirectorLab.findRepo(), work, DirectorLab.Timing.fast()).build();
-        lab.startDaemon("d1");
-        lab.startDaemon("d2");
-        await().atMost(WAIT).ignoreExceptions().until(() -> state("d1").equals("active") && state("d2").equals("standby"));
-        await().atMost(WAIT).until(() -> lab.kernelHasVip("d1"));
+    void startPairAndClient() {
+        startPair();
         poller = lab.startPoller(10, 100);
         await().atMost(WAIT).until(() -> "d1".equals(poller.lastName()));
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
-
-    private String state(String d) throws IOException {
-        return lab.status(d).path("state").asText();
     }
 
     @Test
