@@ -23,10 +23,13 @@ import java.util.Map;
  */
 public final class DirectorLab implements AutoCloseable {
     public static final String VIP = "198.51.100.10";
+    /** The client LAN is the lower half of 198.51.100.0/24; the second heartbeat link the upper. */
+    public static final int LAN_PREFIX = 25;
     public static final int WHO_PORT = 7070;
     public static final String SECRET = "lab-secret-not-for-production";
     private static final Map<String, String> ADDRESSES = Map.of(
             "d1", "198.51.100.1", "d2", "198.51.100.2", "client", "198.51.100.100");
+    private static final Map<String, String> SECOND_LINK = Map.of("d1", "198.51.100.129", "d2", "198.51.100.130");
 
     /** Heartbeat timing for the lab's ha.cf, in ha.cf syntax ("50ms", "1s"). */
     public record Timing(String keepalive, String warntime, String deadtime, String initdead, boolean autoFailback) {
@@ -42,6 +45,7 @@ public final class DirectorLab implements AutoCloseable {
     /** Unix socket paths are limited to 107 bytes, so sockets live in a short directory of their own. */
     private final Path socketDir;
     private final Map<String, Process> daemons = new LinkedHashMap<>();
+    private boolean secondLink;
 
     public DirectorLab(Path repo, Path work, Timing timing) {
         this.repo = repo;
@@ -66,6 +70,15 @@ public final class DirectorLab implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Adds a second heartbeat link before {@link #build()}: bridge "hb", eth1 on each director
+     * (198.51.100.129 and .130), and a second pair of ucast lines.
+     */
+    public DirectorLab withSecondLink() {
+        this.secondLink = true;
+        return this;
+    }
+
     /** Builds the network and writes both directors' config; starts the who servers, not the daemons. */
     public DirectorLab build() throws IOException {
         // Each lab starts from nothing: no generation counters or logs from an earlier run.
@@ -79,7 +92,13 @@ public final class DirectorLab implements AutoCloseable {
         Files.createDirectories(work);
         net.addSwitch("lan");
         for (String host : List.of("d1", "d2", "client")) {
-            net.addHost(host, "lan", "eth0", ADDRESSES.get(host) + "/24");
+            net.addHost(host, "lan", "eth0", ADDRESSES.get(host) + "/" + LAN_PREFIX);
+        }
+        if (secondLink) {
+            net.addSwitch("hb");
+            for (String d : List.of("d1", "d2")) {
+                net.addHost(d, "hb", "eth1", SECOND_LINK.get(d) + "/" + LAN_PREFIX);
+            }
         }
         for (String d : List.of("d1", "d2")) {
             writeConfig(d);
@@ -102,9 +121,10 @@ public final class DirectorLab implements AutoCloseable {
                 "auto_failback " + (timing.autoFailback() ? "on" : "off"),
                 "ucast eth0 " + ADDRESSES.get("d1"),
                 "ucast eth0 " + ADDRESSES.get("d2"),
+                secondLink ? "ucast eth1 " + SECOND_LINK.get("d1") + "\nucast eth1 " + SECOND_LINK.get("d2") : "# one link",
                 "node d1 d2",
                 ""));
-        Files.writeString(dir.resolve("haresources"), "d1 IPaddr2::" + VIP + "/24/eth0\n");
+        Files.writeString(dir.resolve("haresources"), "d1 IPaddr2::" + VIP + "/" + LAN_PREFIX + "/eth0\n");
         Path keys = dir.resolve("authkeys");
         Files.writeString(keys, "auth 1\n1 sha256 " + SECRET + "\n");
         Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rw-------"));
@@ -220,15 +240,27 @@ public final class DirectorLab implements AutoCloseable {
         }
     }
 
+    /** Drops {@code percent} % of heartbeat datagrams arriving at director {@code d} on {@code ifName}, at random. */
+    public void dropHeartbeatsAtRandom(String d, int percent, String ifName) {
+        nft(d, "add table inet tandemloss");
+        nft(d, "add chain inet tandemloss in { type filter hook input priority 0 ; }");
+        nft(d, "add rule inet tandemloss in iifname " + ifName + " udp dport 694 numgen random mod 100 < " + percent + " drop");
+    }
+
     private void nft(String d, String rule) {
         List<String> cmd = new ArrayList<>(List.of("nft"));
         cmd.addAll(List.of(rule.split(" ")));
         net.exec(d, 30_000, cmd.toArray(String[]::new)).orThrow();
     }
 
-    /** Plugs director {@code d}'s cable in or pulls it out (its bridge port up/down). */
+    /** Plugs director {@code d}'s LAN cable in or pulls it out (its bridge port up/down). */
     public void setLink(String d, boolean up) {
-        net.setPort(d, up);
+        net.setPort(d, "lan", up);
+    }
+
+    /** The same for the second heartbeat link ({@link #withSecondLink()}). */
+    public void setSecondLink(String d, boolean up) {
+        net.setPort(d, "hb", up);
     }
 
     public String mac(String d) {

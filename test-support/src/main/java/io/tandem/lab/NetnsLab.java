@@ -5,9 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -30,7 +28,6 @@ public final class NetnsLab implements AutoCloseable {
     private final String id;
     private final List<String> namespaces = new ArrayList<>();
     private final List<Process> processes = Collections.synchronizedList(new ArrayList<>());
-    private final Map<String, String> hostSwitch = new LinkedHashMap<>();
 
     private NetnsLab(String id) {
         this.id = id;
@@ -66,17 +63,17 @@ public final class NetnsLab implements AutoCloseable {
         ip(sw, "link", "set", port, "up");
         ip(host, "addr", "add", cidr, "dev", ifName);
         ip(host, "link", "set", ifName, "up");
-        hostSwitch.put(host, sw);
     }
 
+    /** Port names live in the switch's namespace, so the host name alone keeps them apart. */
     private static String portName(String host, String sw) {
         String name = "p-" + host;
         return name.length() > 15 ? name.substring(0, 15) : name;
     }
 
-    /** Sets a host's bridge port up or down: the host's cable is pulled or plugged back. */
-    public void setPort(String host, boolean up) {
-        ip(hostSwitch.get(host), "link", "set", portName(host, hostSwitch.get(host)), up ? "up" : "down");
+    /** Sets a host's port on switch {@code sw} up or down: that cable is pulled or plugged back. */
+    public void setPort(String host, String sw, boolean up) {
+        ip(sw, "link", "set", portName(host, sw), up ? "up" : "down");
     }
 
     /** {@code ip -n NS args...}, failing loudly. */

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
 class ConfigErrorLabTest extends LabTestBase {
     @BeforeEach
     void plantStaleVip() {
-        lab.net().ip("d1", "addr", "add", DirectorLab.VIP + "/24", "dev", "eth0");
+        lab.net().ip("d1", "addr", "add", DirectorLab.VIP + "/" + DirectorLab.LAN_PREFIX, "dev", "eth0");
     }
 
     private Exec.Result runD1() {

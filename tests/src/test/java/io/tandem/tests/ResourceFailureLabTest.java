@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Timeout;
 class ResourceFailureLabTest extends LabTestBase {
     @Test
     void failedResourceShouldRollBackShowFaultAndLetPeerTakeTheGroup() throws IOException {
-        lab.writeHaresources("d1 IPaddr2::" + DirectorLab.VIP + "/24/eth0 app::web");
+        lab.writeHaresources("d1 IPaddr2::" + DirectorLab.VIP + "/" + DirectorLab.LAN_PREFIX + "/eth0 app::web");
         Path fixed = lab.configDir("d1").resolve("app-fixed");
         lab.addResourceScript("d1", "app",
                 "case \"$2\" in start) test -f " + fixed + " || { echo \"cannot bind port 80\"; exit 1; };; esac; exit 0");

@@ -93,7 +93,7 @@ class VipHandoverLabTest extends LabTestBase {
         assertEquals("d2", s.path("peer").path("name").asText());
         assertTrue(s.path("peer").path("alive").asBoolean());
         JsonNode r = s.path("resources").get(0);
-        assertEquals("IPaddr2::198.51.100.10/24/eth0", r.path("resource").asText());
+        assertEquals("IPaddr2::198.51.100.10/25/eth0", r.path("resource").asText());
         assertTrue(r.path("held").asBoolean());
         assertTrue(!lab.status("d2").path("resources").get(0).path("held").asBoolean());
 
