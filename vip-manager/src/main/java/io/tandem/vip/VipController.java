@@ -67,6 +67,21 @@ public final class VipController {
     }
 
     /**
+     * The periodic refresh while a VIP is held: puts the address back if something removed it (and
+     * says so), and sends one announcement unless a burst is still running.
+     */
+    public void refresh(VipSpec vip) throws IOException {
+        AddressTable.Placement placement = table.place(vip);
+        if (table.add(vip, placement)) {
+            LOG.warn("vip {} had disappeared from {} while held (removed by hand?); added it back", describe(vip),
+                    placement.ifName());
+        }
+        if (!announcer.isAnnouncing(vip.address())) {
+            announcer.announce(placement.ifName(), vip.address(), 1, garpInterval);
+        }
+    }
+
+    /**
      * Stops announcing {@code vip} and removes it from the kernel, if it is there.
      *
      * @return true if the address was removed, false if the kernel did not hold it
