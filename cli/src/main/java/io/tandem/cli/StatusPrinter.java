@@ -47,6 +47,17 @@ final class StatusPrinter {
             out.printf("%-20s %-36s %s%n", r.path("group").asText(), r.path("resource").asText(),
                     r.path("held").asBoolean() ? "yes" : "no");
         }
+        JsonNode links = a.path("heartbeat").path("links");
+        if (links.isArray() && links.size() > 0) {
+            out.println();
+            out.printf("%-34s %-5s %-12s %-7s %s%n", "HEARTBEAT LINK", "UP", "LAST HEARD", "LOSS", "RTT");
+            for (JsonNode l : links) {
+                out.printf("%-34s %-5s %-12s %-7s %s%n", l.path("name").asText(), l.path("up").asBoolean() ? "yes" : "NO",
+                        l.path("lastHeardMillisAgo").asLong() < 0 ? "never" : l.path("lastHeardMillisAgo").asLong() + " ms ago",
+                        l.path("lossPercent").asDouble() < 0 ? "-" : l.path("lossPercent").asText() + "%",
+                        l.path("rttMicros").asLong() < 0 ? "-" : l.path("rttMicros").asLong() + " us");
+            }
+        }
         JsonNode mem = a.path("membership");
         if (mem.isObject()) {
             out.println();
@@ -57,7 +68,7 @@ final class StatusPrinter {
             StringBuilder sb = new StringBuilder("heartbeat:");
             for (Iterator<Map.Entry<String, JsonNode>> it = hb.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                if (e.getValue().isNumber() && (e.getValue().asLong() != 0 || !e.getKey().startsWith("dropped"))) {
+                if (e.getValue().isIntegralNumber() && (e.getValue().asLong() != 0 || !e.getKey().startsWith("dropped"))) {
                     sb.append(' ').append(e.getKey()).append('=').append(e.getValue().asText());
                 }
             }

@@ -53,6 +53,17 @@ public final class ConfigLoader {
     }
 
     /**
+     * Reads and validates only {@code dir/authkeys} (mode 0600 and all): what a key rotation needs,
+     * so the daemon can hand the new keys to the heartbeat transport without re-reading the rest.
+     * Warnings (weak algorithms) are appended to {@code warnings}.
+     */
+    public static AuthKeys loadAuthKeys(Path dir, List<String> warnings) throws ConfigException {
+        Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(warnings, "warnings");
+        return AuthKeysParser.parse(dir.resolve(AUTHKEYS), warnings);
+    }
+
+    /**
      * SHA-256 over ha.cf then haresources, each line with comments stripped and whitespace
      * collapsed. Every ucast line counts, including the ones this node skips, so two nodes sharing
      * the same files get the same digest. authkeys is left out: the digest may be sent to the peer.

@@ -1,6 +1,7 @@
 package io.tandem.config;
 
 import java.math.BigInteger;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,7 +15,8 @@ import java.util.function.Predicate;
  *
  * <p>Heartbeat directives fall in three sets: those Tandem implements, those that are harmless
  * to skip (logging, compression, ...) which load with a warning, and those that would change
- * behaviour (other media, fencing, CRM) which are refused, as is anything unknown.
+ * behaviour (IPv6 media, serial links, ping nodes, fencing, CRM) which are refused, as is anything
+ * unknown.
  */
 final class HaCfParser {
     private static final Set<String> IGNORED = Set.of(
@@ -24,7 +26,7 @@ final class HaCfParser {
             "realtime", "rtprio", "coredumps", "uuidfrom", "hopfudge", "deadping", "memreserve",
             "hbgenmethod");
     private static final Set<String> UNSUPPORTED = Set.of(
-            "bcast", "mcast", "mcast6", "ucast6", "ping", "ping_group", "stonith", "stonith_host",
+            "mcast6", "ucast6", "ping", "ping_group", "stonith", "stonith_host",
             "watchdog", "nice_failback", "autojoin", "gshutdown");
     private static final Set<String> CRM_OFF = Set.of("no", "off", "false");
     private static final Set<String> TRUE_WORDS = Set.of("on", "true", "yes");
@@ -58,6 +60,8 @@ final class HaCfParser {
         switch (directive) {
             case "node" -> onNode(line);
             case "ucast" -> onUcast(line);
+            case "bcast" -> onBcast(line);
+            case "mcast" -> onMcast(line);
             case "keepalive", "warntime", "deadtime", "initdead", "garp_interval" ->
                     settings.set(directive, Durations.parse(file, n, directive, onlyArg(line, "TIME")), n);
             case "udpport" -> settings.set(directive, intArg(line, "PORT", 1, 65535), n);
@@ -94,6 +98,55 @@ final class HaCfParser {
         // Heartbeat skips its own address so that both nodes can share one ha.cf.
         UcastMedium medium = isLocalAddress.test(peer) ? null : new UcastMedium(device, peer, line.number());
         settings.addUcast(medium, line.number());
+    }
+
+    private void onBcast(ConfigLine line) throws ConfigException {
+        if (line.args().isEmpty()) {
+            throw new ConfigException(file, line.number(),
+                    "directive 'bcast' needs at least 1 argument (bcast DEV [DEV...])");
+        }
+        for (String device : line.args()) {
+            checkDevice(line, "bcast", device);
+            settings.addMedium(new BcastMedium(device, line.number()));
+        }
+    }
+
+    private void onMcast(ConfigLine line) throws ConfigException {
+        expectArgs(line, 5, "mcast DEV GROUP PORT TTL LOOP");
+        List<String> args = line.args();
+        String device = args.get(0);
+        checkDevice(line, "mcast", device);
+        String groupText = args.get(1);
+        InetAddress group = AddressLiterals.parse(groupText);
+        if (group == null) {
+            throw new ConfigException(file, line.number(),
+                    "mcast group=" + groupText + " is not an IP address literal (Tandem does no DNS lookups)");
+        }
+        if (!(group instanceof Inet4Address) || !group.isMulticastAddress()) {
+            String why = group instanceof Inet4Address ? "" : "; IPv6 multicast (mcast6) is not supported";
+            throw new ConfigException(file, line.number(),
+                    "mcast group=" + groupText + " must be an IPv4 multicast address (224.0.0.0/4)" + why);
+        }
+        int port = intValue(line, "mcast port", args.get(2), 1, 65535);
+        int ttl = intValue(line, "mcast ttl", args.get(3), 1, 255);
+        String loop = args.get(4);
+        if (!loop.equals("0") && !loop.equals("1")) {
+            throw new ConfigException(file, line.number(), "mcast loop=" + loop + " must be 0 or 1");
+        }
+        settings.addMedium(new McastMedium(device, group, port, ttl, loop.equals("1"), line.number()));
+    }
+
+    /** bcast and mcast bind a socket to the device, so an alias label (eth0:1) will not do. */
+    private void checkDevice(ConfigLine line, String directive, String device) throws ConfigException {
+        if (!AddressLiterals.isInterfaceName(device)) {
+            throw new ConfigException(file, line.number(),
+                    directive + " device=" + device + " is not an interface name");
+        }
+        if (device.indexOf(':') >= 0) {
+            throw new ConfigException(file, line.number(), directive + " device=" + device
+                    + " is an alias label, not a device; name the device itself ("
+                    + device.substring(0, device.indexOf(':')) + ")");
+        }
     }
 
     private void onCrm(ConfigLine line) throws ConfigException {
@@ -135,8 +188,10 @@ final class HaCfParser {
     }
 
     private int intArg(ConfigLine line, String placeholder, int min, int max) throws ConfigException {
-        String value = onlyArg(line, placeholder);
-        String key = line.directive();
+        return intValue(line, line.directive(), onlyArg(line, placeholder), min, max);
+    }
+
+    private int intValue(ConfigLine line, String key, String value, int min, int max) throws ConfigException {
         if (!value.matches("-?[0-9]+")) {
             throw new ConfigException(file, line.number(), key + "=" + value + " is not a whole number");
         }

@@ -27,7 +27,9 @@ final class HaCfSettings {
     private final Path file;
     private final Map<String, Setting> settings = new HashMap<>();
     private final Map<String, Integer> nodeLines = new LinkedHashMap<>();
-    private final List<UcastMedium> ucast = new ArrayList<>();
+    private final List<Medium> media = new ArrayList<>();
+    /** Each medium's identity (what tells it apart on receive) and the line that listed it first. */
+    private final Map<String, Integer> mediumLines = new HashMap<>();
     private int ucastLinesSeen;
     private int lastUcastLine;
 
@@ -51,17 +53,44 @@ final class HaCfSettings {
     }
 
     /** Counts a ucast line; {@code medium} is null when the line names one of this node's own addresses. */
-    void addUcast(UcastMedium medium, int line) {
+    void addUcast(UcastMedium medium, int line) throws ConfigException {
         ucastLinesSeen++;
         lastUcastLine = line;
         if (medium != null) {
-            ucast.add(medium);
+            addMedium(medium);
         }
+    }
+
+    /**
+     * Adds a medium unless one that the receiver could not tell apart from it is listed already:
+     * ucast media are told apart by the peer address they name (the datagram's source), bcast
+     * media by device, mcast media by device, group and port.
+     */
+    void addMedium(Medium medium) throws ConfigException {
+        String identity;
+        String shown;
+        if (medium instanceof UcastMedium u) {
+            identity = "ucast " + u.peer().getHostAddress();
+            shown = "ucast ip=" + u.peer().getHostAddress();
+        } else if (medium instanceof BcastMedium b) {
+            identity = b.name();
+            shown = "bcast device=" + b.device();
+        } else {
+            identity = medium.name();
+            shown = medium.name();
+        }
+        Integer first = mediumLines.putIfAbsent(identity, medium.line());
+        if (first != null) {
+            throw new ConfigException(file, medium.line(), shown + " is listed twice (first on line " + first + ")"
+                    + (medium instanceof UcastMedium ? "; the receiver tells ucast links apart by the peer address,"
+                            + " so each ucast line must name a different one" : ""));
+        }
+        media.add(medium);
     }
 
     HaConfig conclude(String nodeName) throws ConfigException {
         List<String> nodes = checkNodes(nodeName);
-        checkUcast(nodes, nodeName);
+        checkMedia(nodes, nodeName);
 
         Duration keepalive = get("keepalive", Duration.class, DEFAULT_KEEPALIVE);
         Duration deadtime = get("deadtime", Duration.class, DEFAULT_DEADTIME);
@@ -86,7 +115,7 @@ final class HaCfSettings {
         return new HaConfig(
                 get("cluster", String.class, DEFAULT_CLUSTER_NAME),
                 nodes,
-                ucast,
+                media,
                 get("udpport", Integer.class, DEFAULT_UDP_PORT),
                 keepalive,
                 warntime,
@@ -121,13 +150,13 @@ final class HaCfSettings {
         return nodes;
     }
 
-    private void checkUcast(List<String> nodes, String nodeName) throws ConfigException {
-        if (!ucast.isEmpty()) {
+    private void checkMedia(List<String> nodes, String nodeName) throws ConfigException {
+        if (!media.isEmpty()) {
             return;
         }
         String peer = nodes.get(0).equals(nodeName) ? nodes.get(1) : nodes.get(0);
         String why = ucastLinesSeen == 0
-                ? "there is no ucast line; add ucast DEV PEER_IP"
+                ? "there is no ucast, bcast or mcast line; add ucast DEV PEER_IP"
                 : "every ucast line names an address of this node " + nodeName + "; add ucast DEV PEER_IP";
         throw new ConfigException(file, lastUcastLine, "no heartbeat medium reaches the peer " + peer + ": " + why);
     }

@@ -1,6 +1,7 @@
 package io.tandem.config;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -8,7 +9,8 @@ import java.util.List;
  *
  * @param clusterName  {@code cluster NAME} (Tandem's own directive), default {@code tandem}
  * @param nodes        the {@code node} lines, in order (exactly two)
- * @param ucast        the ucast media that point at the peer
+ * @param media        every heartbeat medium, in ha.cf order: ucast lines that point at the peer,
+ *                     one entry per bcast device, mcast lines (at least one in all)
  * @param udpPort      {@code udpport}, default 694
  * @param keepalive    interval between heartbeats, default 200 ms
  * @param warntime     silence after which a late heartbeat is logged, default 500 ms
@@ -21,7 +23,7 @@ import java.util.List;
 public record HaConfig(
         String clusterName,
         List<String> nodes,
-        List<UcastMedium> ucast,
+        List<Medium> media,
         int udpPort,
         Duration keepalive,
         Duration warntime,
@@ -33,7 +35,32 @@ public record HaConfig(
 
     public HaConfig {
         nodes = List.copyOf(nodes);
-        ucast = List.copyOf(ucast);
+        media = List.copyOf(media);
+    }
+
+    /** The ucast media, in ha.cf order (a view of {@link #media()}). */
+    public List<UcastMedium> ucast() {
+        return only(UcastMedium.class);
+    }
+
+    /** The bcast media, one per device, in ha.cf order. */
+    public List<BcastMedium> bcast() {
+        return only(BcastMedium.class);
+    }
+
+    /** The mcast media, in ha.cf order. */
+    public List<McastMedium> mcast() {
+        return only(McastMedium.class);
+    }
+
+    private <T extends Medium> List<T> only(Class<T> type) {
+        List<T> out = new ArrayList<>();
+        for (Medium m : media) {
+            if (type.isInstance(m)) {
+                out.add(type.cast(m));
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** The other node's name, seen from {@code self}. */

@@ -184,4 +184,27 @@ class ConfigLoaderTest {
     void shouldRefuseNullArgumentsAsProgrammingErrors() {
         assertThrows(NullPointerException.class, () -> ConfigLoader.load(dir, null, address -> false));
     }
+
+    @Test
+    void shouldReloadOnlyTheKeysForARotation() throws Exception {
+        fixture.haCf("this file is broken now\n");
+        fixture.authkeys("auth 2\n1 sha256 old-secret\n2 sha256 new-secret\n3 md5 legacy\n");
+        List<String> warnings = new java.util.ArrayList<>();
+
+        AuthKeys keys = ConfigLoader.loadAuthKeys(dir, warnings);
+
+        assertEquals(2, keys.activeId());
+        assertEquals(java.util.Set.of(1, 2, 3), keys.keys().keySet());
+        assertEquals(1, warnings.size(), "the md5 key is weak: " + warnings);
+    }
+
+    @Test
+    void shouldRefuseToReloadWorldReadableKeys() {
+        fixture.authkeysMode("rw-r--r--");
+
+        ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> ConfigLoader.loadAuthKeys(dir, new java.util.ArrayList<>()));
+
+        assertEquals(fixture.file("authkeys"), e.file());
+    }
 }

@@ -68,7 +68,7 @@ class HaCfParserTest {
     void shouldRejectConfigWithoutUcastLine() {
         ConfigException e = haCfFails("node d1 d2\n");
 
-        assertEquals(haCfError(0, "no heartbeat medium reaches the peer d2: there is no ucast line;"
+        assertEquals(haCfError(0, "no heartbeat medium reaches the peer d2: there is no ucast, bcast or mcast line;"
                 + " add ucast DEV PEER_IP"), e.getMessage());
     }
 
@@ -284,7 +284,7 @@ class HaCfParserTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"bcast eth0", "mcast eth0 239.0.0.1 694 1 0", "ping 192.0.2.254",
+    @ValueSource(strings = {"mcast6 eth0 ff02::1:2 694 1 0", "ucast6 eth0 2001:db8::2", "ping 192.0.2.254",
             "ping_group g 192.0.2.9", "stonith baytech /etc/ha.d/conf/stonith.baytech",
             "stonith_host * baytech 10.0.0.3", "watchdog /dev/watchdog"})
     void shouldRejectDirectivesThatWouldChangeBehaviour(String line) {

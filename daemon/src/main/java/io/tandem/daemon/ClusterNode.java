@@ -22,6 +22,7 @@ import io.tandem.heartbeat.HeartbeatTransport;
 import io.tandem.heartbeat.NodeState;
 import io.tandem.heartbeat.PeerLiveness;
 import io.tandem.heartbeat.ReplayGuard;
+import io.tandem.heartbeat.StallDetector;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -47,6 +48,8 @@ final class ClusterNode implements FailoverActions {
     private static final int DEFAULT_PRIORITY = 100;
     /** Held VIPs are announced again this often, so a neighbour that missed the takeover still learns. */
     private static final long GARP_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** A probing peer gets at most one immediate answer this often. */
+    private static final long PROBE_ANSWER_SPACING_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     private final ClusterConfig config;
     private final String self;
@@ -58,6 +61,13 @@ final class ClusterNode implements FailoverActions {
     private final Map<String, GroupResources> groups;
     private final FailoverEngine engine;
     private final PeerLiveness liveness;
+    private final StallDetector stalls;
+    private final long tickNanos;
+    private final long warntimeNanos;
+    private long lastProbeNanos;
+    private long lastProbeAnswerNanos;
+    private long probesSent;
+    private long probesAnswered;
     private final HeartbeatCounters counters = new HeartbeatCounters();
     private final ReplayGuard replayGuard = new ReplayGuard();
     private HeartbeatTransport transport;
@@ -99,8 +109,12 @@ final class ClusterNode implements FailoverActions {
         this.digest16 = Arrays.copyOf(config.digest(), HeartbeatMessage.CONFIG_DIGEST_BYTES);
         this.keepaliveNanos = config.ha().keepalive().toNanos();
         this.engine = new FailoverEngine(self, peer, defs, config.ha().autoFailback(), this, System::currentTimeMillis);
+        this.tickNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1),
+                Math.min(keepaliveNanos / 4, TimeUnit.MILLISECONDS.toNanos(10)));
+        this.stalls = new StallDetector(self, tickNanos, keepaliveNanos);
+        this.warntimeNanos = config.ha().warntime().toNanos();
         this.liveness = new PeerLiveness(config.ha().warntime().toNanos(), config.ha().deadtime().toNanos(),
-                config.ha().initdead().toNanos());
+                config.ha().initdead().toNanos(), stalls);
         this.peerGeneration = GenerationStore.readPeerGeneration(stateDir, peer);
         if (peerGeneration > 0) {
             // A datagram from an earlier boot of the peer, replayed at us after our own restart, stays old.
@@ -136,6 +150,7 @@ final class ClusterNode implements FailoverActions {
                 .eventLoopGroup(loopGroup)
                 .replayGuard(replayGuard)
                 .counters(counters)
+                .stallDetector(stalls)
                 .listener(this::onHeartbeat)
                 .bind();
         loop.submit(() -> {
@@ -143,8 +158,7 @@ final class ClusterNode implements FailoverActions {
             liveness.start(now);
             sendNow();
             timers.add(loop.scheduleAtFixedRate(this::sendNow, keepaliveNanos, keepaliveNanos, TimeUnit.NANOSECONDS));
-            long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(keepaliveNanos / 4, TimeUnit.MILLISECONDS.toNanos(10)));
-            timers.add(loop.scheduleAtFixedRate(this::checkPeer, tick, tick, TimeUnit.NANOSECONDS));
+            timers.add(loop.scheduleAtFixedRate(this::checkPeer, tickNanos, tickNanos, TimeUnit.NANOSECONDS));
             timers.add(loop.scheduleAtFixedRate(this::keepHeldVipsAnnounced, GARP_REFRESH_NANOS, GARP_REFRESH_NANOS,
                     TimeUnit.NANOSECONDS));
         }).sync();
@@ -155,6 +169,12 @@ final class ClusterNode implements FailoverActions {
     private void onHeartbeat(HeartbeatMessage m, InetSocketAddress from, long receivedNanos) {
         lastPeerAddress = from;
         lastPeerSendTimeNanos = m.sendTimeNanos();
+        long echo = m.echoTimeNanos();
+        if (echo == 0 || receivedNanos - echo - warntimeNanos > 0) {
+            // The peer has not heard us for warntime (its echo of our send time is that old): it is
+            // probing. Answer at once rather than at the next keepalive.
+            answerProbe(receivedNanos);
+        }
         if (m.echoTimeNanos() != 0) {
             lastRoundTripNanos = receivedNanos - m.echoTimeNanos();
         }
@@ -257,6 +277,8 @@ final class ClusterNode implements FailoverActions {
     private void checkPeer() {
         long now = System.nanoTime();
         engine.onTick(now);
+        transport.peerLinks().check(now);
+        probeIfSilent(now);
         switch (liveness.check(now)) {
             case DEAD -> {
                 if (engine.peerStatus() != PeerStatus.DEAD) {
@@ -272,6 +294,31 @@ final class ClusterNode implements FailoverActions {
                     config.ha().deadtime().toMillis());
             default -> {
             }
+        }
+    }
+
+    /**
+     * Silence is suspicion, not yet death: once nothing has arrived for warntime, every tick sends a
+     * heartbeat, which carries our stale echo of the peer's send time; a live peer sees that and
+     * answers at once ({@link #answerProbe}). With 10 ms ticks that is about ten round trips before
+     * deadtime, so random loss on the link almost never adds up to a false death.
+     */
+    private void probeIfSilent(long now) {
+        if (engine.peerStatus() != PeerStatus.ALIVE || !liveness.everHeard()) {
+            return;
+        }
+        if (now - liveness.lastHeardNanos() - warntimeNanos > 0 && now - lastProbeNanos - tickNanos >= 0) {
+            lastProbeNanos = now;
+            probesSent++;
+            sendNow();
+        }
+    }
+
+    private void answerProbe(long now) {
+        if (now - lastProbeAnswerNanos - PROBE_ANSWER_SPACING_NANOS >= 0) {
+            lastProbeAnswerNanos = now;
+            probesAnswered++;
+            sendNow();
         }
     }
 
@@ -421,25 +468,39 @@ final class ClusterNode implements FailoverActions {
     CompletableFuture<StatusSnapshot> status() {
         CompletableFuture<StatusSnapshot> f = new CompletableFuture<>();
         loop.execute(() -> {
-            long now = System.nanoTime();
-            List<StatusSnapshot.ResourceView> resources = new ArrayList<>();
-            for (Map.Entry<String, GroupResources> e : groups.entrySet()) {
-                for (Resource r : e.getValue().resources()) {
-                    resources.add(new StatusSnapshot.ResourceView(e.getKey(), r.name(), r.isRunning()));
-                }
+            try {
+                f.complete(snapshot());
+            } catch (RuntimeException e) {
+                // The operator gets an answer, whatever went wrong.
+                f.completeExceptionally(e);
             }
-            List<GroupView> gv = engine.groups();
-            f.complete(new StatusSnapshot(self, engine.nodeState(), engine.maintenance(), generation, peer,
-                    engine.peerStatus() == PeerStatus.ALIVE, engine.peerStatus().label(), engine.peerStatusReason(),
-                    liveness.everHeard() ? TimeUnit.NANOSECONDS.toMillis(now - liveness.lastHeardNanos()) : -1,
-                    lastRoundTripNanos < 0 ? -1 : lastRoundTripNanos / 1000, lastPeerAddress == null ? null
-                            : lastPeerAddress.getAddress().getHostAddress(),
-                    configMatches, gv, resources, counters.snapshot(), engine.transitionCount(),
-                    membership == null ? List.of() : membership.members(),
-                    membership == null ? 0 : membership.rejectedMessages(),
-                    membership == null ? "not started" : membership.problem()));
         });
         return f;
+    }
+
+    private StatusSnapshot snapshot() {
+        long now = System.nanoTime();
+        List<StatusSnapshot.ResourceView> resources = new ArrayList<>();
+        for (Map.Entry<String, GroupResources> e : groups.entrySet()) {
+            for (Resource r : e.getValue().resources()) {
+                resources.add(new StatusSnapshot.ResourceView(e.getKey(), r.name(), r.isRunning()));
+            }
+        }
+        List<GroupView> gv = engine.groups();
+        Map<String, Long> hbCounters = new LinkedHashMap<>(counters.snapshot());
+        hbCounters.put("probes_sent", probesSent);
+        hbCounters.put("probes_answered", probesAnswered);
+        return new StatusSnapshot(self, engine.nodeState(), engine.maintenance(), generation, peer,
+                engine.peerStatus() == PeerStatus.ALIVE, engine.peerStatus().label(), engine.peerStatusReason(),
+                liveness.everHeard() ? TimeUnit.NANOSECONDS.toMillis(now - liveness.lastHeardNanos()) : -1,
+                lastRoundTripNanos < 0 ? -1 : lastRoundTripNanos / 1000, lastPeerAddress == null ? null
+                        : lastPeerAddress.getAddress().getHostAddress(),
+                configMatches, gv, resources, hbCounters, engine.transitionCount(),
+                membership == null ? List.of() : membership.members(),
+                membership == null ? 0 : membership.rejectedMessages(),
+                membership == null ? "not started" : membership.problem(),
+                transport == null ? List.of() : transport.linkStatus(), stalls.stalls(),
+                stalls.longestStallNanos() / 1_000_000);
     }
 
     // ------------------------------------------------------------------ shutdown
@@ -486,9 +547,9 @@ final class ClusterNode implements FailoverActions {
     }
 
     /** Where heartbeats go, for the start-up log line. */
-    List<InetSocketAddress> peerAddresses() {
-        List<InetSocketAddress> out = new ArrayList<>();
-        config.ha().ucast().forEach(m -> out.add(new InetSocketAddress(m.peer(), config.ha().udpPort())));
+    List<String> media() {
+        List<String> out = new ArrayList<>();
+        config.ha().media().forEach(m -> out.add(m.name()));
         return out;
     }
 }

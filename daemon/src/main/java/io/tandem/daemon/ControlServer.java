@@ -200,6 +200,22 @@ final class ControlServer implements AutoCloseable {
                 .put("held", r.held())).toList()));
         ObjectNode hb = root.putObject("heartbeat");
         s.heartbeat().forEach(hb::put);
+        hb.put("stalls", s.stalls());
+        hb.put("longestStallMillis", s.longestStallMillis());
+        var links = hb.putArray("links");
+        for (var l : s.links()) {
+            links.addObject()
+                    .put("name", l.name())
+                    .put("up", l.up())
+                    .put("lastHeardMillisAgo", l.lastHeardMillisAgo())
+                    .put("lossPercent", Math.round(l.lossPercent() * 10) / 10.0)
+                    .put("rttMicros", l.rttMicros())
+                    .put("received", l.received())
+                    .put("dropped", l.dropped())
+                    .put("sent", l.sent())
+                    .put("sendErrors", l.sendErrors())
+                    .put("downs", l.downs());
+        }
         root.put("transitions", s.transitions());
         ObjectNode mem = root.putObject("membership");
         mem.set("members", json.valueToTree(s.members()));

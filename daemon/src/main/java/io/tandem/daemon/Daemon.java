@@ -145,8 +145,8 @@ public final class Daemon {
         membership = new MembershipLink(config, node, cluster);
         cluster.attach(membership);
         membership.startInBackground();
-        LOG.info("tandemd {} started: generation {}, {} group(s), heartbeat udp/{} to {}, control socket {}",
-                node, generation, groups.size(), config.ha().udpPort(), cluster.peerAddresses(), socketPath);
+        LOG.info("tandemd {} started: generation {}, {} group(s), heartbeat udp/{} on {}, control socket {}",
+                node, generation, groups.size(), config.ha().udpPort(), cluster.media(), socketPath);
     }
 
     /**

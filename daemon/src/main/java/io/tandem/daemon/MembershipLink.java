@@ -51,7 +51,7 @@ final class MembershipLink implements MembershipListener {
 
     private void join() {
         try {
-            InetAddress bind = localAddressFacing(config.ha().ucast());
+            InetAddress bind = localAddressFacing(config.ha().ucast(), vipAddresses());
             List<InetSocketAddress> peers = new ArrayList<>();
             peers.add(new InetSocketAddress(bind, MembershipConfig.DEFAULT_PORT));
             for (UcastMedium m : config.ha().ucast()) {
@@ -69,12 +69,24 @@ final class MembershipLink implements MembershipListener {
         }
     }
 
-    /** This node's address on the subnet of the first ucast peer. */
-    private static InetAddress localAddressFacing(List<UcastMedium> media) throws SocketException {
+    private java.util.Set<InetAddress> vipAddresses() {
+        java.util.Set<InetAddress> vips = new java.util.HashSet<>();
+        config.groups().forEach(g -> g.resources().forEach(r -> {
+            if (r instanceof io.tandem.config.VipSpec v) {
+                vips.add(v.address());
+            }
+        }));
+        return vips;
+    }
+
+    /** This node's own address (never a VIP, which moves) on the subnet of the first ucast peer. */
+    private static InetAddress localAddressFacing(List<UcastMedium> media, java.util.Set<InetAddress> vips)
+            throws SocketException {
         for (UcastMedium m : media) {
             for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
                 for (InterfaceAddress a : nif.getInterfaceAddresses()) {
-                    if (a.getAddress().getClass() == m.peer().getClass() && sameSubnet(a, m.peer())) {
+                    if (a.getAddress().getClass() == m.peer().getClass() && !vips.contains(a.getAddress())
+                            && sameSubnet(a, m.peer())) {
                         return a.getAddress();
                     }
                 }

@@ -27,7 +27,10 @@ record StatusSnapshot(
         long transitions,
         List<String> members,
         long membershipRejected,
-        String membershipProblem) {
+        String membershipProblem,
+        List<io.tandem.heartbeat.LinkStatus> links,
+        long stalls,
+        long longestStallMillis) {
 
     /** One resource and whether it is up on this node. */
     record ResourceView(String group, String resource, boolean held) {

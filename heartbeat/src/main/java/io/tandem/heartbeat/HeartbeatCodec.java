@@ -1,46 +1,39 @@
 package io.tandem.heartbeat;
 
 import io.netty.buffer.ByteBuf;
-import io.tandem.config.AuthAlgorithm;
 import io.tandem.config.AuthKey;
 import io.tandem.config.AuthKeys;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.InvalidKeyException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import javax.crypto.Mac;
-import javax.crypto.ShortBufferException;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Encodes and decodes heartbeat datagrams, signed with HMAC.
  *
- * <h2>Wire format, version 1</h2>
+ * <h2>Wire format, version 2</h2>
  * Big-endian; each name is a length byte then 1..64 bytes of UTF-8.
  * <pre>
  *  offset  size   field
  *  ------  -----  --------------------------------------------------------------
  *     0      2    magic 'T' 'B'                                 MAGIC_OFFSET
- *     2      1    version = 1                                   VERSION_OFFSET
+ *     2      1    version = 2                                   VERSION_OFFSET
  *     3      1    type = 1 (heartbeat)                          TYPE_OFFSET
  *     4      1    key id (the authkeys id, 0..255)              KEY_ID_OFFSET
  *     5      1    node state (NodeState.code())                 STATE_OFFSET
  *     6      2    priority (unsigned)                           PRIORITY_OFFSET
  *     8      8    generation (&gt;= 0)                             GENERATION_OFFSET
  *    16      8    sequence (&gt;= 0)                               SEQUENCE_OFFSET
- *    24      8    send time ns                                  SEND_TIME_OFFSET
- *    32      8    echo time ns                                  ECHO_TIME_OFFSET
- *    40     16    config digest                                 CONFIG_DIGEST_OFFSET
- *    56    1+n    cluster name                                  CLUSTER_LENGTH_OFFSET
+ *    24      8    send time ns          \  the node's, same on   SEND_TIME_OFFSET
+ *    32      8    echo time ns          /  every medium          ECHO_TIME_OFFSET
+ *    40      8    link send time ns     \                        LINK_SEND_TIME_OFFSET
+ *    48      8    link echo time ns      | this medium's only    LINK_ECHO_TIME_OFFSET
+ *    56      8    link echo hold ns (&gt;=0)/                        LINK_ECHO_HOLD_OFFSET
+ *    64     16    config digest                                 CONFIG_DIGEST_OFFSET
+ *    80    1+n    cluster name                                  CLUSTER_LENGTH_OFFSET
  *          1+n    node name
  *           1     group count (0..32), then per group:
  *          1+n      group name
@@ -49,27 +42,38 @@ import javax.crypto.spec.SecretKeySpec;
  * </pre>
  * A datagram is at most {@value #MAX_DATAGRAM_BYTES} bytes, and the part before the MAC at most
  * {@code 1400 - 32} bytes whatever the key, so any message can be signed with any key. The
- * smallest datagram is 61 bytes plus the MAC.
+ * smallest datagram is 85 bytes plus the MAC.
+ *
+ * <p>The three link fields are written per medium by the transport (so one heartbeat is signed
+ * once per medium): the sender's transport clock when it sent on this medium, and the link send
+ * time of the last datagram it heard from us <em>on this medium</em> with how long it held it
+ * before this send. The receiver gets the medium's round-trip time as
+ * {@code receivedNanos - linkEcho - linkEchoHold}, both clocks only ever subtracted from
+ * themselves. Zero echo and hold mean "nothing heard on this medium yet". Version 1 (without the
+ * link fields) is refused as {@link DropReason#BAD_VERSION}: both directors upgrade together.
  *
  * <h2>Decoding</h2>
- * {@link #decode} never throws. It checks, in this order: size, magic, version, type, key id,
+ * {@link #verify} never throws. It checks, in this order: size, magic, version, type, key id,
  * the minimum length for that key's MAC, then the MAC over the raw bytes (compared in constant
- * time), and only then parses the authenticated bytes. Nothing is allocated before the MAC has
- * been verified and the cluster name compared, so a flood of forged or foreign datagrams costs
- * one HMAC each and no garbage of this class's making (the JDK's HMAC allocates its own output).
+ * time), then the structure of the authenticated bytes (lengths, flags, UTF-8, unique groups) and
+ * the cluster name, all without allocating (the HMAC is {@link Hmac}, which unlike the JDK's
+ * {@code Mac} allocates nothing per call): a flood of forged, foreign or replayed datagrams
+ * costs one HMAC each and no garbage. After a successful {@code verify} the fixed fields are readable ({@link #generation},
+ * {@link #sequence}, {@link #linkSendNanos}, ...), the sender can be compared by name
+ * ({@link #isFromNode}), and only {@link #message()} allocates. {@link #decode} does both steps.
  * The datagram is first copied into a reused array: the JDK copies a direct buffer into an array
  * to digest it anyway, and the copy avoids a per-packet {@code ByteBuffer} view.
  *
  * <h2>Threads</h2>
- * A codec keeps one {@link Mac} per key and reused scratch arrays, none of them thread-safe: a
- * codec belongs to one thread (the transport's event loop), and so does every call to it,
- * {@link #updateKeys} included.
+ * A codec keeps one {@link SigningKey} (with its {@link Hmac}) per key and reused scratch arrays,
+ * none of them thread-safe: a codec belongs to one thread (the transport's event loop), and so
+ * does every call to it, {@link #updateKeys} included.
  */
 public final class HeartbeatCodec {
     /** The two magic bytes 'T' 'B'. */
     public static final int MAGIC = ('T' << 8) | 'B';
     /** The protocol version this codec speaks. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     /** Message type: heartbeat. */
     public static final int TYPE_HEARTBEAT = 1;
     /** Largest datagram sent or accepted. */
@@ -89,8 +93,11 @@ public final class HeartbeatCodec {
     static final int SEQUENCE_OFFSET = 16;
     static final int SEND_TIME_OFFSET = 24;
     static final int ECHO_TIME_OFFSET = 32;
-    static final int CONFIG_DIGEST_OFFSET = 40;
-    static final int CLUSTER_LENGTH_OFFSET = 56;
+    static final int LINK_SEND_TIME_OFFSET = 40;
+    static final int LINK_ECHO_TIME_OFFSET = 48;
+    static final int LINK_ECHO_HOLD_OFFSET = 56;
+    static final int CONFIG_DIGEST_OFFSET = 64;
+    static final int CLUSTER_LENGTH_OFFSET = 80;
     /** Length of the fixed part, before the cluster name. */
     static final int FIXED_BYTES = CLUSTER_LENGTH_OFFSET;
     /** The shortest part before the MAC: one-byte cluster and node names, no groups. */
@@ -104,11 +111,14 @@ public final class HeartbeatCodec {
     private final byte[] clusterBytes;
     private final byte[] scratch = new byte[MAX_DATAGRAM_BYTES];
     private final byte[] expectedMac = new byte[64];
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
-    private KeySlot[] slots;
-    private KeySlot active;
+    private SigningKey[] slots;
+    private SigningKey active;
+
+    // What the last successful verify() found in scratch; meaningless after a failed one.
+    private boolean verified;
+    private int verifiedKeyId;
+    private int nodeAt;
+    private int groupsAt;
 
     /** A codec for the cluster named {@code cluster}, signing with {@code keys.active()}. */
     public HeartbeatCodec(String cluster, AuthKeys keys) {
@@ -127,13 +137,13 @@ public final class HeartbeatCodec {
      */
     public void updateKeys(AuthKeys keys) {
         Objects.requireNonNull(keys, "keys");
-        KeySlot[] next = new KeySlot[MAX_KEY_ID + 1];
+        SigningKey[] next = new SigningKey[MAX_KEY_ID + 1];
         for (AuthKey key : keys.keys().values()) {
             if (key.id() < 0 || key.id() > MAX_KEY_ID) {
                 throw new IllegalArgumentException("authkeys key id=" + key.id()
                         + " does not fit the heartbeat's key id byte, must be 0.." + MAX_KEY_ID);
             }
-            next[key.id()] = new KeySlot(key);
+            next[key.id()] = new SigningKey(key);
         }
         this.slots = next;
         this.active = next[keys.activeId()];
@@ -150,18 +160,38 @@ public final class HeartbeatCodec {
     }
 
     /**
-     * Writes {@code m}, signed with the active key, at {@code out}'s writer index.
+     * Writes {@code m} with zero link fields, signed with the active key, at {@code out}'s writer
+     * index.
      *
      * @return the number of bytes written
      * @throws IllegalArgumentException when {@code m} is for another cluster than this codec's
      */
     public int encode(HeartbeatMessage m, ByteBuf out) {
+        return encode(m, 0, 0, 0, out);
+    }
+
+    /**
+     * Writes {@code m} for one medium, signed with the active key, at {@code out}'s writer index.
+     *
+     * @param linkSendNanos     the sender's transport clock now
+     * @param linkEchoNanos     the link send time of the last datagram heard on this medium, 0 if none
+     * @param linkEchoHoldNanos how long ago that datagram was heard, {@code >= 0}; 0 if none
+     * @return the number of bytes written
+     * @throws IllegalArgumentException when {@code m} is for another cluster than this codec's or
+     *                                  the hold is negative
+     */
+    public int encode(HeartbeatMessage m, long linkSendNanos, long linkEchoNanos, long linkEchoHoldNanos,
+            ByteBuf out) {
         if (!m.cluster().equals(cluster)) {
             throw new IllegalArgumentException("heartbeat cluster=" + m.cluster()
                     + " differs from the codec's cluster=" + cluster);
         }
+        if (linkEchoHoldNanos < 0) {
+            throw new IllegalArgumentException("linkEchoHoldNanos=" + linkEchoHoldNanos + " must be >= 0");
+        }
         byte[] b = scratch;
-        KeySlot key = active;
+        verified = false;
+        SigningKey key = active;
         b[MAGIC_OFFSET] = (byte) (MAGIC >> 8);
         b[MAGIC_OFFSET + 1] = (byte) MAGIC;
         b[VERSION_OFFSET] = VERSION;
@@ -174,6 +204,9 @@ public final class HeartbeatCodec {
         LONG.set(b, SEQUENCE_OFFSET, m.sequence());
         LONG.set(b, SEND_TIME_OFFSET, m.sendTimeNanos());
         LONG.set(b, ECHO_TIME_OFFSET, m.echoTimeNanos());
+        LONG.set(b, LINK_SEND_TIME_OFFSET, linkSendNanos);
+        LONG.set(b, LINK_ECHO_TIME_OFFSET, linkEchoNanos);
+        LONG.set(b, LINK_ECHO_HOLD_OFFSET, linkEchoHoldNanos);
         System.arraycopy(m.configDigestNoCopy(), 0, b, CONFIG_DIGEST_OFFSET, HeartbeatMessage.CONFIG_DIGEST_BYTES);
         int p = CLUSTER_LENGTH_OFFSET;
         b[p++] = (byte) clusterBytes.length;
@@ -187,12 +220,7 @@ public final class HeartbeatCodec {
             p = putName(g.group(), b, p);
             b[p++] = (byte) g.flags();
         }
-        key.mac.update(b, 0, p);
-        try {
-            key.mac.doFinal(b, p);
-        } catch (ShortBufferException e) {
-            throw new IllegalStateException("scratch buffer too short for the MAC", e);
-        }
+        key.hmac.compute(b, 0, p, b, p);
         int length = p + key.macLength;
         out.writeBytes(b, 0, length);
         return length;
@@ -210,124 +238,217 @@ public final class HeartbeatCodec {
      * {@link DropReason}.
      */
     public DecodeResult decode(ByteBuf in) {
+        DropReason reason = verify(in);
+        return reason != null ? DecodeResult.dropped(reason) : DecodeResult.accepted(message(), verifiedKeyId);
+    }
+
+    /**
+     * Checks the readable bytes of {@code in} (its indexes are left alone) without allocating.
+     * Never throws.
+     *
+     * @return null when the datagram is an authentic, well-formed heartbeat of this cluster; its
+     *         fields are then readable until the next call to this codec. Otherwise why it is dropped.
+     */
+    public DropReason verify(ByteBuf in) {
+        verified = false;
         int length = in.readableBytes();
         if (length > MAX_DATAGRAM_BYTES) {
-            return DecodeResult.dropped(DropReason.OVERSIZED);
+            return DropReason.OVERSIZED;
         }
         if (length < MAGIC_OFFSET + 2) {
-            return DecodeResult.dropped(DropReason.TRUNCATED);
+            return DropReason.TRUNCATED;
         }
         byte[] b = scratch;
         in.getBytes(in.readerIndex(), b, 0, length);
         if (u16(b, MAGIC_OFFSET) != MAGIC) {
-            return DecodeResult.dropped(DropReason.BAD_MAGIC);
+            return DropReason.BAD_MAGIC;
         }
         if (length <= VERSION_OFFSET) {
-            return DecodeResult.dropped(DropReason.TRUNCATED);
+            return DropReason.TRUNCATED;
         }
         if (u8(b, VERSION_OFFSET) != VERSION) {
-            return DecodeResult.dropped(DropReason.BAD_VERSION);
+            return DropReason.BAD_VERSION;
         }
         if (length <= TYPE_OFFSET) {
-            return DecodeResult.dropped(DropReason.TRUNCATED);
+            return DropReason.TRUNCATED;
         }
         if (u8(b, TYPE_OFFSET) != TYPE_HEARTBEAT) {
-            return DecodeResult.dropped(DropReason.UNKNOWN_TYPE);
+            return DropReason.UNKNOWN_TYPE;
         }
         if (length <= KEY_ID_OFFSET) {
-            return DecodeResult.dropped(DropReason.TRUNCATED);
+            return DropReason.TRUNCATED;
         }
-        KeySlot key = slots[u8(b, KEY_ID_OFFSET)];
+        SigningKey key = slots[u8(b, KEY_ID_OFFSET)];
         if (key == null) {
-            return DecodeResult.dropped(DropReason.UNKNOWN_KEY);
+            return DropReason.UNKNOWN_KEY;
         }
         int end = length - key.macLength;
         if (end < MIN_UNSIGNED_BYTES) {
-            return DecodeResult.dropped(DropReason.TRUNCATED);
+            return DropReason.TRUNCATED;
         }
         if (!key.verify(b, end, expectedMac)) {
-            return DecodeResult.dropped(DropReason.BAD_MAC);
+            return DropReason.BAD_MAC;
         }
         // Authentic from here on: a bad structure means a buggy or newer peer, not an attacker.
-        return parse(b, end, key.id);
+        DropReason structure = checkStructure(b, end);
+        if (structure == null) {
+            verified = true;
+            verifiedKeyId = key.id;
+        }
+        return structure;
     }
 
-    private DecodeResult parse(byte[] b, int end, int keyId) {
-        NodeState state = NodeState.fromCode(u8(b, STATE_OFFSET));
-        long generation = (long) LONG.get(b, GENERATION_OFFSET);
-        long sequence = (long) LONG.get(b, SEQUENCE_OFFSET);
-        if (state == null || generation < 0 || sequence < 0 || end > MAX_UNSIGNED_BYTES) {
-            return DecodeResult.dropped(DropReason.MALFORMED);
+    /** Every length, flag and name of the authenticated bytes, and the cluster name; allocates nothing. */
+    private DropReason checkStructure(byte[] b, int end) {
+        if (NodeState.fromCode(u8(b, STATE_OFFSET)) == null || (long) LONG.get(b, GENERATION_OFFSET) < 0
+                || (long) LONG.get(b, SEQUENCE_OFFSET) < 0 || (long) LONG.get(b, LINK_ECHO_HOLD_OFFSET) < 0
+                || end > MAX_UNSIGNED_BYTES) {
+            return DropReason.MALFORMED;
         }
-        // First pass: check every length and flag without allocating.
-        int clusterAt = CLUSTER_LENGTH_OFFSET;
-        int nodeAt = skipName(b, clusterAt, end);
-        int groupsAt = skipName(b, nodeAt, end);
-        if (groupsAt < 0 || groupsAt >= end) {
-            return DecodeResult.dropped(DropReason.MALFORMED);
+        int node = skipName(b, CLUSTER_LENGTH_OFFSET, end);
+        int groups = skipName(b, node, end);
+        if (groups < 0 || groups >= end) {
+            return DropReason.MALFORMED;
         }
-        int groupCount = u8(b, groupsAt);
+        int groupCount = u8(b, groups);
         if (groupCount > HeartbeatMessage.MAX_GROUPS) {
-            return DecodeResult.dropped(DropReason.MALFORMED);
+            return DropReason.MALFORMED;
         }
-        int p = groupsAt + 1;
+        int p = groups + 1;
         for (int i = 0; i < groupCount; i++) {
+            int at = p;
             p = skipName(b, p, end);
-            if (p < 0 || p >= end || (u8(b, p) & ~GroupClaim.KNOWN_FLAGS) != 0) {
-                return DecodeResult.dropped(DropReason.MALFORMED);
+            if (p < 0 || p >= end || (u8(b, p) & ~GroupClaim.KNOWN_FLAGS) != 0 || appearsBefore(b, at, groups + 1)) {
+                return DropReason.MALFORMED;
             }
             p++;
         }
         if (p != end) {
-            return DecodeResult.dropped(DropReason.MALFORMED);
+            return DropReason.MALFORMED;
         }
-        if (!sameBytes(b, clusterAt + 1, u8(b, clusterAt), clusterBytes)) {
-            return DecodeResult.dropped(DropReason.FOREIGN_CLUSTER);
+        if (!sameBytes(b, CLUSTER_LENGTH_OFFSET + 1, u8(b, CLUSTER_LENGTH_OFFSET), clusterBytes)) {
+            return DropReason.FOREIGN_CLUSTER;
         }
-        // Second pass: authentic, well formed and ours, so now allocate the message.
-        try {
-            String node = decodeName(b, nodeAt);
-            List<GroupClaim> groups = new ArrayList<>(groupCount);
-            p = groupsAt + 1;
-            for (int i = 0; i < groupCount; i++) {
-                String group = decodeName(b, p);
-                p += 1 + u8(b, p);
-                groups.add(GroupClaim.fromFlags(group, u8(b, p++)));
-            }
-            byte[] digest = new byte[HeartbeatMessage.CONFIG_DIGEST_BYTES];
-            System.arraycopy(b, CONFIG_DIGEST_OFFSET, digest, 0, digest.length);
-            HeartbeatMessage m = new HeartbeatMessage(cluster, node, generation, sequence,
-                    (long) LONG.get(b, SEND_TIME_OFFSET), (long) LONG.get(b, ECHO_TIME_OFFSET),
-                    state, u16(b, PRIORITY_OFFSET), digest, groups);
-            return DecodeResult.accepted(m, keyId);
-        } catch (CharacterCodingException | IllegalArgumentException e) {
-            // invalid UTF-8 or a rule of HeartbeatMessage (a group listed twice)
-            return DecodeResult.dropped(DropReason.MALFORMED);
-        }
+        this.nodeAt = node;
+        this.groupsAt = groups;
+        return null;
     }
 
-    /** The index after the name whose length byte is at {@code p}, or -1 when it is empty, too long or overruns. */
+    /** Whether the group name at {@code at} equals one of the group names between {@code first} and it. */
+    private static boolean appearsBefore(byte[] b, int at, int first) {
+        int len = u8(b, at);
+        for (int p = first; p < at; p += 1 + u8(b, p) + 1) {
+            if (u8(b, p) == len && sameRange(b, p + 1, at + 1, len)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The index after the name whose length byte is at {@code p}, or -1 when it is empty, too
+     * long, overruns or is not UTF-8.
+     */
     private static int skipName(byte[] b, int p, int end) {
         if (p < 0 || p >= end) {
             return -1;
         }
         int n = u8(b, p);
-        if (n < 1 || n > HeartbeatMessage.MAX_NAME_BYTES || p + 1 + n > end) {
+        if (n < 1 || n > HeartbeatMessage.MAX_NAME_BYTES || p + 1 + n > end || !Utf8.isValid(b, p + 1, n)) {
             return -1;
         }
         return p + 1 + n;
     }
 
-    private String decodeName(byte[] b, int p) throws CharacterCodingException {
-        return utf8.decode(ByteBuffer.wrap(b, p + 1, u8(b, p))).toString();
+    private void checkVerified() {
+        if (!verified) {
+            throw new IllegalStateException("no verified heartbeat: call verify first and check it returned null");
+        }
+    }
+
+    /** The generation of the heartbeat just verified. */
+    public long generation() {
+        checkVerified();
+        return (long) LONG.get(scratch, GENERATION_OFFSET);
+    }
+
+    /** The sequence of the heartbeat just verified. */
+    public long sequence() {
+        checkVerified();
+        return (long) LONG.get(scratch, SEQUENCE_OFFSET);
+    }
+
+    /** The sender's link send time in the heartbeat just verified. */
+    public long linkSendNanos() {
+        checkVerified();
+        return (long) LONG.get(scratch, LINK_SEND_TIME_OFFSET);
+    }
+
+    /** The link echo time (our own link send time, echoed) in the heartbeat just verified, 0 if none. */
+    public long linkEchoNanos() {
+        checkVerified();
+        return (long) LONG.get(scratch, LINK_ECHO_TIME_OFFSET);
+    }
+
+    /** How long the sender held the link echo before sending the heartbeat just verified, {@code >= 0}. */
+    public long linkEchoHoldNanos() {
+        checkVerified();
+        return (long) LONG.get(scratch, LINK_ECHO_HOLD_OFFSET);
+    }
+
+    /** The id of the key that signed the heartbeat just verified. */
+    public int keyId() {
+        checkVerified();
+        return verifiedKeyId;
+    }
+
+    /** Whether the heartbeat just verified was sent by the node whose name is {@code nodeUtf8}; allocates nothing. */
+    public boolean isFromNode(byte[] nodeUtf8) {
+        checkVerified();
+        return sameBytes(scratch, nodeAt + 1, u8(scratch, nodeAt), nodeUtf8);
+    }
+
+    /** The heartbeat just verified, as a message (this is where decoding allocates). */
+    public HeartbeatMessage message() {
+        checkVerified();
+        byte[] b = scratch;
+        String node = name(b, nodeAt);
+        int groupCount = u8(b, groupsAt);
+        List<GroupClaim> groups = new ArrayList<>(groupCount);
+        int p = groupsAt + 1;
+        for (int i = 0; i < groupCount; i++) {
+            String group = name(b, p);
+            p += 1 + u8(b, p);
+            groups.add(GroupClaim.fromFlags(group, u8(b, p++)));
+        }
+        byte[] digest = new byte[HeartbeatMessage.CONFIG_DIGEST_BYTES];
+        System.arraycopy(b, CONFIG_DIGEST_OFFSET, digest, 0, digest.length);
+        return new HeartbeatMessage(cluster, node, (long) LONG.get(b, GENERATION_OFFSET),
+                (long) LONG.get(b, SEQUENCE_OFFSET), (long) LONG.get(b, SEND_TIME_OFFSET),
+                (long) LONG.get(b, ECHO_TIME_OFFSET), NodeState.fromCode(u8(b, STATE_OFFSET)),
+                u16(b, PRIORITY_OFFSET), digest, groups);
+    }
+
+    private static String name(byte[] b, int p) {
+        return new String(b, p + 1, u8(b, p), StandardCharsets.UTF_8);
     }
 
     private static boolean sameBytes(byte[] b, int off, int len, byte[] expected) {
-        if (len != expected.length) {
-            return false;
-        }
+        return len == expected.length && sameRange(b, off, expected, len);
+    }
+
+    private static boolean sameRange(byte[] b, int off, byte[] other, int len) {
         for (int i = 0; i < len; i++) {
-            if (b[off + i] != expected[i]) {
+            if (b[off + i] != other[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean sameRange(byte[] b, int off, int otherOff, int len) {
+        for (int i = 0; i < len; i++) {
+            if (b[off + i] != b[otherOff + i]) {
                 return false;
             }
         }
@@ -349,50 +470,5 @@ public final class HeartbeatCodec {
             n += 1 + Utf8.encodedLength(g.group()) + 1;
         }
         return n;
-    }
-
-    /** One authkeys key with its own {@link Mac}. */
-    private static final class KeySlot {
-        final int id;
-        final Mac mac;
-        final int macLength;
-
-        KeySlot(AuthKey key) {
-            AuthAlgorithm algorithm = key.algorithm();
-            this.id = key.id();
-            this.macLength = algorithm.macLength();
-            if (macLength > MAX_MAC_BYTES) {
-                throw new IllegalArgumentException("authkeys key id=" + id + " algorithm=" + algorithm
-                        + " gives a " + macLength + "-byte MAC, must be <= " + MAX_MAC_BYTES);
-            }
-            try {
-                this.mac = Mac.getInstance(algorithm.macName());
-                mac.init(new SecretKeySpec(key.secret(), algorithm.macName()));
-            } catch (InvalidKeyException | IllegalArgumentException e) {
-                throw new IllegalArgumentException("authkeys key id=" + id + " is unusable as an "
-                        + algorithm.macName() + " key: " + e.getMessage(), e);
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("this JVM has no " + algorithm.macName(), e);
-            }
-            if (mac.getMacLength() != macLength) {
-                throw new IllegalStateException(algorithm.macName() + " gives " + mac.getMacLength()
-                        + "-byte MACs, expected " + macLength);
-            }
-        }
-
-        /** Whether the MAC after {@code b[0..end)} is right; compares in constant time. */
-        boolean verify(byte[] b, int end, byte[] expected) {
-            mac.update(b, 0, end);
-            try {
-                mac.doFinal(expected, 0);
-            } catch (ShortBufferException e) {
-                throw new IllegalStateException("MAC buffer too short", e);
-            }
-            int diff = 0;
-            for (int i = 0; i < macLength; i++) {
-                diff |= expected[i] ^ b[end + i];
-            }
-            return diff == 0;
-        }
     }
 }

@@ -6,12 +6,23 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What the heartbeat transport counts, for status output and metrics. Written by the event loop,
- * read from any thread. Every received datagram is either accepted or dropped for exactly one
- * {@link DropReason}, so {@code received == accepted + sum(dropped.*)}.
+ * read from any thread. Every received datagram is accepted (delivered), a copy (an authentic
+ * heartbeat already delivered through another medium, credited to its own medium but not
+ * delivered again), or dropped for exactly one {@link DropReason}, so
+ * {@code received == accepted + copies + sum(dropped.*)}.
+ *
+ * <p>Outside that sum: {@code unattributed} counts accepted heartbeats and copies whose source
+ * address no ucast line names (they keep the peer alive but no link); {@code own_echoes} our own
+ * bcast/mcast datagrams that the kernel looped back; {@code ignored_broadcast} broadcast or
+ * multicast datagrams that also reached a ucast socket (the medium's own socket takes them).
  */
 public final class HeartbeatCounters {
     private final LongAdder received = new LongAdder();
     private final LongAdder accepted = new LongAdder();
+    private final LongAdder copies = new LongAdder();
+    private final LongAdder unattributed = new LongAdder();
+    private final LongAdder ownEchoes = new LongAdder();
+    private final LongAdder ignoredBroadcast = new LongAdder();
     private final LongAdder sent = new LongAdder();
     private final LongAdder sendErrors = new LongAdder();
     private final LongAdder receiveErrors = new LongAdder();
@@ -32,6 +43,26 @@ public final class HeartbeatCounters {
     /** A datagram was accepted and delivered. */
     public void onAccepted() {
         accepted.increment();
+    }
+
+    /** An authentic heartbeat already delivered through another medium (or arriving late) was credited to its medium. */
+    public void onCopy() {
+        copies.increment();
+    }
+
+    /** An accepted heartbeat or copy came from an address no ucast line names. */
+    public void onUnattributed() {
+        unattributed.increment();
+    }
+
+    /** Our own bcast/mcast datagram came back (the kernel loops them to local sockets). */
+    public void onOwnEcho() {
+        ownEchoes.increment();
+    }
+
+    /** A broadcast or multicast datagram reached a ucast socket; its own medium's socket counts it. */
+    public void onIgnoredBroadcast() {
+        ignoredBroadcast.increment();
     }
 
     /** A datagram was dropped. */
@@ -64,6 +95,26 @@ public final class HeartbeatCounters {
         return accepted.sum();
     }
 
+    /** Copies of heartbeats already delivered through another medium. */
+    public long copies() {
+        return copies.sum();
+    }
+
+    /** Accepted heartbeats and copies from an address no ucast line names. */
+    public long unattributed() {
+        return unattributed.sum();
+    }
+
+    /** Own bcast/mcast datagrams looped back. */
+    public long ownEchoes() {
+        return ownEchoes.sum();
+    }
+
+    /** Broadcast or multicast datagrams that reached a ucast socket. */
+    public long ignoredBroadcast() {
+        return ignoredBroadcast.sum();
+    }
+
     /** Datagrams handed to the kernel. */
     public long sent() {
         return sent.sum();
@@ -94,17 +145,22 @@ public final class HeartbeatCounters {
     }
 
     /**
-     * Every counter by name, in a stable order: {@code received}, {@code accepted}, {@code sent},
-     * {@code send_errors}, {@code receive_errors}, then {@code dropped.<reason>} for every reason
+     * Every counter by name, in a stable order: {@code received}, {@code accepted}, {@code copies},
+     * {@code sent}, {@code send_errors}, {@code receive_errors}, {@code unattributed},
+     * {@code own_echoes}, {@code ignored_broadcast}, then {@code dropped.<reason>} for every reason
      * (e.g. {@code dropped.bad_mac}), zeros included.
      */
     public Map<String, Long> snapshot() {
         Map<String, Long> m = new LinkedHashMap<>();
         m.put("received", received());
         m.put("accepted", accepted());
+        m.put("copies", copies());
         m.put("sent", sent());
         m.put("send_errors", sendErrors());
         m.put("receive_errors", receiveErrors());
+        m.put("unattributed", unattributed());
+        m.put("own_echoes", ownEchoes());
+        m.put("ignored_broadcast", ignoredBroadcast());
         for (DropReason r : DropReason.values()) {
             m.put(r.counterName(), dropped(r));
         }

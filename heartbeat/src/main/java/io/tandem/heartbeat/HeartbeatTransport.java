@@ -1,18 +1,12 @@
 package io.tandem.heartbeat;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -22,71 +16,84 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.tandem.config.AuthKeys;
 import io.tandem.config.HaConfig;
+import io.tandem.config.McastMedium;
+import io.tandem.config.Medium;
 import io.tandem.config.UcastMedium;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
+import java.nio.channels.ClosedChannelException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends and receives heartbeats over UDP (ucast medium) with Netty, on epoll where the native
- * transport is available and NIO otherwise.
+ * Sends and receives heartbeats over UDP on every medium of ha.cf at once (ucast, bcast, mcast,
+ * any number of each; see {@link MediumSockets} for the sockets of each), with Netty, on epoll
+ * where the native transport is available and NIO otherwise. All sockets live on one event loop,
+ * which also owns the codec, the replay guard and the {@link PeerLinks}.
  *
- * <p>Receive path, on the event loop, per datagram: count it, {@link HeartbeatCodec#decode},
- * then drop {@link DropReason#FROM_SELF} (our own node name), {@link DropReason#UNKNOWN_NODE}
- * (not the expected peer) and {@link DropReason#REPLAYED} ({@link ReplayGuard}); every drop is
- * counted by reason in {@link HeartbeatCounters}, none is logged. An accepted heartbeat goes to
- * the {@link HeartbeatListener}, <b>on the event loop thread</b>, with its sender's address and the
- * time it was read from the injected clock.
+ * <p>Receive path ({@link HeartbeatReceiver}): find the link, verify, drop what is not the peer's
+ * or is replayed, deliver each heartbeat to the {@link HeartbeatListener} once (the first copy to
+ * arrive, whichever link brought it, <b>on the event loop thread</b>), and count every copy as
+ * heard on its own link. Every drop is counted by reason in {@link HeartbeatCounters}, none logged.
  *
- * <p>Send path: {@link #send} may be called on any thread; the work moves to the event loop,
- * which owns the codec (its {@code Mac}s are not thread-safe). The heartbeat is encoded once into
- * a pooled buffer and a retained duplicate goes to every peer address. A send failure is counted
- * and logged once per failing address until it sends again.
+ * <p>Send path: {@link #send} may be called on any thread; the work moves to the event loop. The
+ * heartbeat is encoded and signed once per link, with that link's echo fields, into a pooled
+ * buffer. A send failure is counted and logged once per link until it sends again.
+ *
+ * <p>Reconfiguration without a restart: {@link #updateKeys} (key rotation) and
+ * {@link #updateMedia} (add, remove or change media; unchanged media keep their sockets and link
+ * state). The cluster name, the node names, udpport, the bind address and the timing need a new
+ * transport.
  */
 public final class HeartbeatTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HeartbeatTransport.class);
-    /** Receive buffer per datagram: larger than any valid one, so an oversized one is seen as such. */
-    private static final int RECEIVE_BUFFER_BYTES = 2048;
 
-    private final Channel channel;
+    private final EventLoop loop;
     private final HeartbeatCodec codec;
     private final HeartbeatCounters counters;
+    private final PeerLinks links;
+    private final HeartbeatReceiver receiver;
+    private final MediumSockets.Settings settings;
+    private final LongSupplier nanoClock;
     private final String self;
-    private final Set<InetSocketAddress> failingTargets = new HashSet<>();
-    private volatile List<InetSocketAddress> peers;
+    private final Object reconfiguring = new Object();
+    /** Replaced on the event loop only; read there (send path) and, for status, anywhere. */
+    private volatile List<MediumSockets> sockets = List.of();
 
     private HeartbeatTransport(Builder b, HeartbeatCodec codec) throws IOException {
+        this.loop = b.group.next();
         this.codec = codec;
         this.counters = b.counters;
         this.self = b.self;
-        this.peers = List.copyOf(b.peerAddresses);
-        InetSocketAddress local = new InetSocketAddress(b.bindAddress, b.port);
-        Bootstrap bootstrap = new Bootstrap()
-                .group(b.group)
-                .channel(datagramChannelType(b.group))
-                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER_BYTES))
-                .handler(new Receiver(codec, b.counters, b.replayGuard, b.listener, b.nanoClock, b.self, b.peer));
-        ChannelFuture bound = bootstrap.bind(local).awaitUninterruptibly();
-        if (!bound.isSuccess()) {
-            Throwable cause = bound.cause();
-            throw new IOException("cannot bind heartbeat socket to udp " + local + ": " + cause, cause);
+        this.nanoClock = b.nanoClock;
+        this.links = new PeerLinks(b.self, b.peer, b.linkDeadtimeNanos, b.linkInitdeadNanos, b.stallDetector);
+        this.receiver = new HeartbeatReceiver(codec, b.counters, b.replayGuard, links, b.listener, b.nanoClock,
+                b.self, b.peer);
+        boolean epoll = datagramChannelType(b.group) == EpollDatagramChannel.class;
+        this.settings = new MediumSockets.Settings(loop, epoll, b.bindAddress, b.port, b.bindToDevices,
+                b.ucastSources);
+        updateMedia(b.media);
+        loop.submit(() -> links.start(nanoClock.getAsLong())).syncUninterruptibly();
+        StringBuilder where = new StringBuilder();
+        for (MediumSockets s : sockets) {
+            where.append(where.length() == 0 ? "" : ", ").append(s.medium().name())
+                    .append(" (udp ").append(s.receiveAddress()).append(')');
         }
-        this.channel = bound.channel();
-        LOG.info("{}: heartbeat on udp {} to {} ({})", self, channel.localAddress(), peers,
-                channel.getClass().getSimpleName());
+        LOG.info("{}: heartbeat on {} ({}{})", self, where, epoll ? "epoll" : "NIO",
+                settings.bindToDevices ? ", sockets bound to their devices" : ", sockets not bound to devices");
     }
 
-    /** A builder; {@link Builder#bind()} opens the socket. */
+    /** A builder; {@link Builder#bind()} opens the sockets. */
     public static Builder builder() {
         return new Builder();
     }
@@ -115,8 +122,8 @@ public final class HeartbeatTransport implements AutoCloseable {
     }
 
     /**
-     * Sends {@code m} to every peer address. Any thread; the encoding and sending happen on the
-     * event loop, and failures are counted there, not thrown.
+     * Sends {@code m} on every link. Any thread; the encoding and sending happen on the event
+     * loop, and failures are counted there, not thrown.
      *
      * @throws IllegalArgumentException when {@code m} is for another cluster
      */
@@ -125,7 +132,6 @@ public final class HeartbeatTransport implements AutoCloseable {
             throw new IllegalArgumentException("heartbeat cluster=" + m.cluster()
                     + " differs from the transport's cluster=" + codec.cluster());
         }
-        EventLoop loop = channel.eventLoop();
         if (loop.inEventLoop()) {
             sendNow(m);
             return;
@@ -138,36 +144,39 @@ public final class HeartbeatTransport implements AutoCloseable {
     }
 
     private void sendNow(HeartbeatMessage m) {
-        List<InetSocketAddress> targets = peers;
-        if (!channel.isActive()) {
-            for (int i = 0; i < targets.size(); i++) {
-                counters.onSendError();
+        long nowNanos = nanoClock.getAsLong();
+        for (MediumSockets s : sockets) {
+            HeartbeatLink link = s.link();
+            Channel ch = s.sendChannel();
+            if (!ch.isActive()) {
+                onSendComplete(s, link, false, new ClosedChannelException());
+                continue;
             }
-            return;
-        }
-        ByteBuf buf = channel.alloc().ioBuffer(HeartbeatCodec.MAX_DATAGRAM_BYTES);
-        try {
-            codec.encode(m, buf);
-            for (InetSocketAddress target : targets) {
-                channel.write(new DatagramPacket(buf.retainedDuplicate(), target))
-                        .addListener(f -> onSendComplete(target, f.isSuccess(), f.cause()));
+            ByteBuf buf = ch.alloc().ioBuffer(HeartbeatCodec.MAX_DATAGRAM_BYTES);
+            try {
+                codec.encode(m, nowNanos, links.echoNanos(link), links.echoHoldNanos(link, nowNanos), buf);
+            } catch (RuntimeException e) {
+                buf.release();
+                throw e;
             }
-            channel.flush();
-        } finally {
-            buf.release();
+            ch.writeAndFlush(new DatagramPacket(buf, s.target()))
+                    .addListener(f -> onSendComplete(s, link, f.isSuccess(), f.cause()));
         }
     }
 
-    private void onSendComplete(InetSocketAddress target, boolean success, Throwable cause) {
+    private void onSendComplete(MediumSockets s, HeartbeatLink link, boolean success, Throwable cause) {
         if (success) {
             counters.onSent();
-            if (failingTargets.remove(target)) {
-                LOG.info("{}: heartbeat send to {} works again", self, target);
-            }
+            links.onSent(link);
         } else {
             counters.onSendError();
-            if (failingTargets.add(target)) {
-                LOG.warn("{}: heartbeat send to {} failed: {}", self, target, String.valueOf(cause));
+            links.onSendError(link);
+        }
+        if (s.sendFailing(!success)) {
+            if (success) {
+                LOG.info("{}: heartbeat send on {} to {} works again", self, link, s.target());
+            } else {
+                LOG.warn("{}: heartbeat send on {} to {} failed: {}", self, link, s.target(), String.valueOf(cause));
             }
         }
     }
@@ -180,22 +189,119 @@ public final class HeartbeatTransport implements AutoCloseable {
     public void updateKeys(AuthKeys keys) {
         // Fails here, on the caller's thread, if a key is unusable; the event loop then cannot fail.
         new HeartbeatCodec(codec.cluster(), keys);
-        channel.eventLoop().execute(() -> codec.updateKeys(keys));
+        loop.execute(() -> codec.updateKeys(keys));
     }
 
-    /** Replaces the addresses heartbeats go to (config reload); the next send uses them. */
-    public void updatePeers(List<InetSocketAddress> addresses) {
-        this.peers = List.copyOf(addresses);
+    /**
+     * Replaces the media (config reload): a medium equal to a current one keeps its sockets, a
+     * medium of the same name keeps its link state (liveness, loss window, counts), new media get
+     * new sockets and removed ones are closed. Blocks until done; must not be called on the event
+     * loop. On failure (a socket cannot be opened) nothing changes.
+     *
+     * @throws IOException naming the medium that could not be opened
+     */
+    public void updateMedia(List<? extends Medium> media) throws IOException {
+        if (loop.inEventLoop()) {
+            throw new IllegalStateException("updateMedia blocks on socket binds; call it off the event loop");
+        }
+        synchronized (reconfiguring) {
+            List<Medium> wanted = List.copyOf(media);
+            PeerLinks.checkDistinct(wanted);
+            Map<String, MediumSockets> current = new HashMap<>();
+            for (MediumSockets s : sockets) {
+                current.put(s.medium().name(), s);
+            }
+            List<MediumSockets> next = new ArrayList<>();
+            List<MediumSockets> opened = new ArrayList<>();
+            try {
+                for (Medium m : wanted) {
+                    MediumSockets kept = current.get(m.name());
+                    if (kept != null && sameSockets(kept.medium(), m)) {
+                        current.remove(m.name());
+                    } else {
+                        kept = MediumSockets.open(m, settings, receiver);
+                        opened.add(kept);
+                    }
+                    next.add(kept);
+                }
+            } catch (IOException | RuntimeException e) {
+                opened.forEach(MediumSockets::close);
+                throw e;
+            }
+            List<InetAddress> broadcasts = MediumSockets.hostBroadcastAddresses();
+            loop.submit(() -> swap(wanted, next, current.values(), broadcasts)).syncUninterruptibly();
+            current.values().forEach(MediumSockets::close);
+        }
     }
 
-    /** Where heartbeats go now. */
-    public List<InetSocketAddress> peerAddresses() {
-        return peers;
+    /** Whether two media of one name are served by the same sockets (only mcast has settings beyond its name). */
+    private static boolean sameSockets(Medium a, Medium b) {
+        if (a instanceof McastMedium x && b instanceof McastMedium y) {
+            return x.ttl() == y.ttl() && x.loop() == y.loop();
+        }
+        return a.getClass() == b.getClass();
     }
 
-    /** The bound address (with the real port when bound to port 0). */
+    private void swap(List<Medium> media, List<MediumSockets> next, Iterable<MediumSockets> removed,
+            List<InetAddress> broadcasts) {
+        List<HeartbeatLink> all = links.setMedia(media);
+        List<HeartbeatLink> ucast = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            next.get(i).link(all.get(i));
+            if (all.get(i).medium() instanceof UcastMedium) {
+                ucast.add(all.get(i));
+            }
+        }
+        for (MediumSockets s : removed) {
+            s.link(null);
+        }
+        receiver.setUcastLinks(ucast);
+        receiver.setBroadcastAddresses(broadcasts);
+        sockets = List.copyOf(next);
+    }
+
+    /** The media heartbeats go out on now, in order. */
+    public List<Medium> media() {
+        List<Medium> out = new ArrayList<>();
+        for (MediumSockets s : sockets) {
+            out.add(s.medium());
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * The liveness of each link to the peer. Owned by the event loop: call its methods there
+     * (the daemon's liveness checks run on the same loop), or use {@link #linkStatus()}.
+     */
+    public PeerLinks peerLinks() {
+        return links;
+    }
+
+    /** Every link's status now, from any thread (hops to the event loop and waits). */
+    public List<LinkStatus> linkStatus() {
+        if (loop.inEventLoop()) {
+            return links.snapshot(nanoClock.getAsLong());
+        }
+        return loop.submit(() -> links.snapshot(nanoClock.getAsLong())).syncUninterruptibly().getNow();
+    }
+
+    /** The event loop that owns the sockets, the codec and the links. */
+    public EventLoop eventLoop() {
+        return loop;
+    }
+
+    /** The address the first ucast socket is bound to (else the first socket's), with the real port. */
     public InetSocketAddress localAddress() {
-        return (InetSocketAddress) channel.localAddress();
+        List<MediumSockets> all = sockets;
+        for (MediumSockets s : all) {
+            if (s.medium() instanceof UcastMedium) {
+                return s.receiveAddress();
+            }
+        }
+        if (all.isEmpty()) {
+            throw new IllegalStateException("the transport has no media");
+        }
+        return all.get(0).receiveAddress();
     }
 
     /** The counters of this transport. */
@@ -203,69 +309,11 @@ public final class HeartbeatTransport implements AutoCloseable {
         return counters;
     }
 
-    /** Closes the socket and waits until it is closed; the event loop group stays the caller's. */
+    /** Closes the sockets and waits until they are closed; the event loop group stays the caller's. */
     @Override
     public void close() {
-        channel.close().syncUninterruptibly();
-    }
-
-    /** The receive path; runs on the event loop. */
-    private static final class Receiver extends SimpleChannelInboundHandler<DatagramPacket> {
-        private final HeartbeatCodec codec;
-        private final HeartbeatCounters counters;
-        private final ReplayGuard replayGuard;
-        private final HeartbeatListener listener;
-        private final LongSupplier nanoClock;
-        private final String self;
-        private final String peer;
-
-        Receiver(HeartbeatCodec codec, HeartbeatCounters counters, ReplayGuard replayGuard,
-                HeartbeatListener listener, LongSupplier nanoClock, String self, String peer) {
-            super(DatagramPacket.class);
-            this.codec = codec;
-            this.counters = counters;
-            this.replayGuard = replayGuard;
-            this.listener = listener;
-            this.nanoClock = nanoClock;
-            this.self = self;
-            this.peer = peer;
-        }
-
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-            long receivedNanos = nanoClock.getAsLong();
-            counters.onReceived();
-            DecodeResult result = codec.decode(packet.content());
-            if (!result.isAccepted()) {
-                counters.onDropped(result.dropReason());
-                return;
-            }
-            HeartbeatMessage m = result.message();
-            if (m.node().equals(self)) {
-                counters.onDropped(DropReason.FROM_SELF);
-                return;
-            }
-            if (!m.node().equals(peer)) {
-                counters.onDropped(DropReason.UNKNOWN_NODE);
-                return;
-            }
-            if (!replayGuard.accept(m.node(), m.generation(), m.sequence())) {
-                counters.onDropped(DropReason.REPLAYED);
-                return;
-            }
-            counters.onAccepted();
-            try {
-                listener.onHeartbeat(m, packet.sender(), receivedNanos);
-            } catch (RuntimeException e) {
-                LOG.error("{}: heartbeat listener failed on {}", self, m, e);
-            }
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            // Not tied to one datagram (e.g. an ICMP error on the socket): count, don't flood the log.
-            counters.onReceiveError();
-            LOG.debug("{}: heartbeat socket error", self, cause);
+        for (MediumSockets s : sockets) {
+            s.close();
         }
     }
 
@@ -281,7 +329,12 @@ public final class HeartbeatTransport implements AutoCloseable {
         private AuthKeys authKeys;
         private String self;
         private String peer;
-        private List<InetSocketAddress> peerAddresses = List.of();
+        private List<Medium> media = List.of();
+        private final Map<InetAddress, InetAddress> ucastSources = new HashMap<>();
+        private boolean bindToDevices = true;
+        private long linkDeadtimeNanos = TimeUnit.SECONDS.toNanos(1);
+        private long linkInitdeadNanos = TimeUnit.SECONDS.toNanos(2);
+        private StallDetector stallDetector;
         private ReplayGuard replayGuard;
         private HeartbeatCounters counters;
         private HeartbeatListener listener;
@@ -299,39 +352,73 @@ public final class HeartbeatTransport implements AutoCloseable {
         }
 
         /**
-         * From ha.cf: cluster name, udpport, our peer's name, and one address per distinct ucast
-         * peer IP at udpport.
+         * From ha.cf: cluster name, udpport, our peer's name, every medium, and deadtime and
+         * initdead for the links.
          */
         public Builder config(HaConfig ha, String selfName) {
             cluster(ha.clusterName());
             port(ha.udpPort());
             self(selfName);
             peer(ha.peerOf(selfName));
-            Set<InetSocketAddress> addresses = new LinkedHashSet<>();
-            for (UcastMedium medium : ha.ucast()) {
-                addresses.add(new InetSocketAddress(medium.peer(), ha.udpPort()));
-            }
-            return peerAddresses(List.copyOf(addresses));
+            linkTiming(ha.deadtime().toNanos(), ha.initdead().toNanos());
+            return media(ha.media());
         }
 
-        /** The group whose event loop owns the socket (the daemon passes a one-thread group). */
+        /** The group whose event loop owns the sockets (the daemon passes a one-thread group). */
         public Builder eventLoopGroup(EventLoopGroup group) {
             this.group = group;
             return this;
         }
 
-        /** The local address to bind, 0.0.0.0 by default. */
+        /** The local address ucast sockets bind to, 0.0.0.0 by default. */
         public Builder bindAddress(InetAddress address) {
             this.bindAddress = Objects.requireNonNull(address, "bindAddress");
             return this;
         }
 
-        /** The local UDP port, 694 by default; 0 picks a free one (tests). */
+        /**
+         * The local address the ucast socket of the medium naming {@code peer} binds to (and so
+         * sends from), instead of {@link #bindAddress}: the address the peer's ha.cf names for us.
+         */
+        public Builder ucastSource(InetAddress peer, InetAddress local) {
+            ucastSources.put(Objects.requireNonNull(peer, "peer"), Objects.requireNonNull(local, "local"));
+            return this;
+        }
+
+        /** The local UDP port (udpport), 694 by default; 0 lets the first ucast socket pick one (tests). */
         public Builder port(int port) {
             if (port < 0 || port > 0xFFFF) {
                 throw new IllegalArgumentException("udpport=" + port + " must be in 0..65535");
             }
             this.port = port;
+            return this;
+        }
+
+        /** The media to send and listen on; none by default ({@link #config} sets them from ha.cf). */
+        public Builder media(List<? extends Medium> media) {
+            this.media = List.copyOf(media);
+            return this;
+        }
+
+        /**
+         * Whether each socket is bound to its medium's device (SO_BINDTODEVICE, on epoll only; needs
+         * CAP_NET_RAW). On by default; off lets tests name devices that do not exist.
+         */
+        public Builder bindToDevices(boolean bind) {
+            this.bindToDevices = bind;
+            return this;
+        }
+
+        /** When a link counts as down (silent for deadtime) or is reported as never heard (initdead). */
+        public Builder linkTiming(long deadtimeNanos, long initdeadNanos) {
+            this.linkDeadtimeNanos = deadtimeNanos;
+            this.linkInitdeadNanos = initdeadNanos;
+            return this;
+        }
+
+        /** The detector that holds link verdicts off after this process stalled; none by default. */
+        public Builder stallDetector(StallDetector detector) {
+            this.stallDetector = detector;
             return this;
         }
 
@@ -359,12 +446,6 @@ public final class HeartbeatTransport implements AutoCloseable {
             return this;
         }
 
-        /** Where heartbeats go. */
-        public Builder peerAddresses(List<InetSocketAddress> addresses) {
-            this.peerAddresses = List.copyOf(addresses);
-            return this;
-        }
-
         /** A guard seeded with the peer's persisted generation; a fresh one by default. */
         public Builder replayGuard(ReplayGuard guard) {
             this.replayGuard = guard;
@@ -383,16 +464,17 @@ public final class HeartbeatTransport implements AutoCloseable {
             return this;
         }
 
-        /** The monotonic clock for receive times; {@code System::nanoTime} by default. */
+        /** The monotonic clock for receive and link send times; {@code System::nanoTime} by default. */
         public Builder nanoClock(LongSupplier nanoClock) {
             this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
             return this;
         }
 
         /**
-         * Binds the socket and starts receiving. Must not be called on an event loop thread.
+         * Opens every medium's sockets and starts receiving. Must not be called on an event loop
+         * thread. Sockets are opened in the network namespace of the calling thread.
          *
-         * @throws IOException naming the address when the socket cannot be bound
+         * @throws IOException naming the medium and address when a socket cannot be opened or bound
          */
         public HeartbeatTransport bind() throws IOException {
             Objects.requireNonNull(group, "eventLoopGroup");

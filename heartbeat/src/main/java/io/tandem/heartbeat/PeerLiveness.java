@@ -15,6 +15,12 @@ package io.tandem.heartbeat;
  *                onLeaving(now) ──► DEAD at once, until the next onHeartbeat
  * </pre>
  *
+ * <p>With a {@link StallDetector}, every {@link #check} also ticks it: when this process itself
+ * was stalled (the gap since the previous check is too long), a verdict of DEAD or LATE is
+ * {@link Verdict#POSTPONED} until the detector's grace has passed, so the heartbeats that queued
+ * up in the socket meanwhile are read first; a peer that is really gone is DEAD right after the
+ * grace. A peer that said it is leaving is DEAD regardless.
+ *
  * The caller calls {@link #onLeaving} for a heartbeat whose state is {@link NodeState#LEAVING} and
  * {@link #onHeartbeat} for every other accepted heartbeat. Not thread-safe: owned by one thread.
  */
@@ -31,12 +37,18 @@ public final class PeerLiveness {
          */
         LATE,
         /** Deadtime passed since the last heartbeat, initdead passed without any, or the peer left. */
-        DEAD
+        DEAD,
+        /**
+         * The peer would be LATE or DEAD, but this process was itself stalled just now
+         * ({@link StallDetector}): no verdict until the socket is drained. The peer keeps its status.
+         */
+        POSTPONED
     }
 
     private final long warntimeNanos;
     private final long deadtimeNanos;
     private final long initdeadNanos;
+    private final StallDetector stalls;
 
     private boolean started;
     private long startNanos;
@@ -47,9 +59,18 @@ public final class PeerLiveness {
 
     /** A detector with these times, each {@code > 0}; call {@link #start} before {@link #check}. */
     public PeerLiveness(long warntimeNanos, long deadtimeNanos, long initdeadNanos) {
+        this(warntimeNanos, deadtimeNanos, initdeadNanos, null);
+    }
+
+    /**
+     * A detector with these times, each {@code > 0}, that postpones verdicts after a stall of this
+     * process seen by {@code stalls} (which {@link #check} ticks; null for none).
+     */
+    public PeerLiveness(long warntimeNanos, long deadtimeNanos, long initdeadNanos, StallDetector stalls) {
         this.warntimeNanos = checkPositive("warntimeNanos", warntimeNanos);
         this.deadtimeNanos = checkPositive("deadtimeNanos", deadtimeNanos);
         this.initdeadNanos = checkPositive("initdeadNanos", initdeadNanos);
+        this.stalls = stalls;
     }
 
     private static long checkPositive(String name, long value) {
@@ -86,23 +107,35 @@ public final class PeerLiveness {
      * @throws IllegalStateException when neither {@link #start} nor a heartbeat came first
      */
     public Verdict check(long nowNanos) {
+        if (!heard && !started) {
+            throw new IllegalStateException("PeerLiveness.check before start(nowNanos)");
+        }
+        boolean judging = stalls == null || stalls.onTick(nowNanos);
         if (leaving) {
             return Verdict.DEAD;
         }
         if (!heard) {
-            if (!started) {
-                throw new IllegalStateException("PeerLiveness.check before start(nowNanos)");
+            if (startNanos + initdeadNanos - nowNanos < 0) {
+                return judging ? Verdict.DEAD : Verdict.POSTPONED;
             }
-            return startNanos + initdeadNanos - nowNanos < 0 ? Verdict.DEAD : Verdict.NEVER_HEARD;
+            return Verdict.NEVER_HEARD;
         }
         if (lastHeardNanos + deadtimeNanos - nowNanos < 0) {
-            return Verdict.DEAD;
+            return judging ? Verdict.DEAD : Verdict.POSTPONED;
         }
         if (!lateReported && lastHeardNanos + warntimeNanos - nowNanos < 0) {
+            if (!judging) {
+                return Verdict.POSTPONED;
+            }
             lateReported = true;
             return Verdict.LATE;
         }
         return Verdict.ALIVE;
+    }
+
+    /** The stall detector {@link #check} ticks, or null. */
+    public StallDetector stallDetector() {
+        return stalls;
     }
 
     /** Whether any heartbeat (LEAVING included) has arrived since construction. */

@@ -18,6 +18,13 @@ import java.util.Map;
  * <p>Not thread-safe: owned by the thread that receives heartbeats.
  */
 public final class ReplayGuard {
+    /**
+     * How far behind the newest accepted heartbeat a copy may be and still count as a copy that
+     * came by another medium (or late) rather than a replay: {@value} sequences, the width of a
+     * medium's {@link SequenceWindow}.
+     */
+    public static final int COPY_WINDOW = SequenceWindow.WIDTH;
+
     private final Map<String, Position> positions = new HashMap<>();
 
     /**
@@ -36,6 +43,23 @@ public final class ReplayGuard {
             return true;
         }
         return false;
+    }
+
+    /** Whether {@link #accept} would accept this heartbeat; changes nothing. */
+    public boolean isNewer(String node, long generation, long sequence) {
+        Position p = positions.get(node);
+        return p == null || generation > p.generation || (generation == p.generation && sequence > p.sequence);
+    }
+
+    /**
+     * Whether a heartbeat that is not newer is still recent enough to be a copy of one already
+     * accepted (the same generation, at most {@link #COPY_WINDOW} - 1 sequences behind the newest),
+     * as arrives when the same heartbeat travels over several media. Older ones are replays.
+     */
+    public boolean isRecentCopy(String node, long generation, long sequence) {
+        Position p = positions.get(node);
+        return p != null && generation == p.generation && sequence <= p.sequence
+                && p.sequence - sequence < COPY_WINDOW;
     }
 
     /**

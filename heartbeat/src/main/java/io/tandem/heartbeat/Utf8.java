@@ -1,6 +1,6 @@
 package io.tandem.heartbeat;
 
-/** Counts and writes UTF-8 without allocating; names on the wire are short, so a loop is enough. */
+/** Counts, writes and checks UTF-8 without allocating; names on the wire are short, so a loop is enough. */
 final class Utf8 {
     private Utf8() {
     }
@@ -55,5 +55,51 @@ final class Utf8 {
             }
         }
         return p;
+    }
+
+    /**
+     * Whether {@code len} bytes at {@code off} are well-formed UTF-8 (no overlong forms, no
+     * surrogates, nothing above U+10FFFF), checked without allocating.
+     */
+    static boolean isValid(byte[] b, int off, int len) {
+        int p = off;
+        int end = off + len;
+        while (p < end) {
+            int c = b[p] & 0xFF;
+            if (c < 0x80) {
+                p++;
+                continue;
+            }
+            int n;
+            int min;
+            if (c >= 0xC2 && c <= 0xDF) {
+                n = 1;
+                min = 0x80;
+            } else if (c >= 0xE0 && c <= 0xEF) {
+                n = 2;
+                min = 0x800;
+            } else if (c >= 0xF0 && c <= 0xF4) {
+                n = 3;
+                min = 0x10000;
+            } else {
+                return false;
+            }
+            if (p + n >= end) {
+                return false;
+            }
+            int cp = c & (0x3F >> n);
+            for (int i = 1; i <= n; i++) {
+                int cc = b[p + i] & 0xFF;
+                if ((cc & 0xC0) != 0x80) {
+                    return false;
+                }
+                cp = (cp << 6) | (cc & 0x3F);
+            }
+            if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+                return false;
+            }
+            p += n + 1;
+        }
+        return true;
     }
 }

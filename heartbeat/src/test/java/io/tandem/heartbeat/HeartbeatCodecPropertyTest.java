@@ -41,7 +41,7 @@ class HeartbeatCodecPropertyTest {
     @Property(tries = 5000)
     void shouldNeverAcceptArbitraryBytesBehindAValidHeader(
             @ForAll @Size(max = 1500) byte[] tail, @ForAll @IntRange(min = 0, max = 4) int headerBytes) {
-        byte[] header = {'T', 'B', 1, 1, 1};
+        byte[] header = {'T', 'B', HeartbeatCodec.VERSION, 1, 1};
         byte[] datagram = Arrays.copyOf(header, headerBytes + tail.length);
         System.arraycopy(tail, 0, datagram, headerBytes, tail.length);
         DecodeResult r = decode(codec, datagram);
@@ -96,5 +96,18 @@ class HeartbeatCodecPropertyTest {
             byName.putIfAbsent(c.group(), c);
         }
         return new ArrayList<>(byName.values());
+    }
+
+    @Property(tries = 1000)
+    void shouldCarryAnyLinkFieldsSignedAndUnchanged(@ForAll("messages") HeartbeatMessage m, @ForAll long linkSend,
+            @ForAll long linkEcho, @ForAll @net.jqwik.api.constraints.LongRange(min = 0) long hold) {
+        io.netty.buffer.ByteBuf out = io.netty.buffer.Unpooled.buffer();
+        codec.encode(m, linkSend, linkEcho, hold, out);
+
+        org.junit.jupiter.api.Assertions.assertNull(codec.verify(out));
+        assertEquals(linkSend, codec.linkSendNanos());
+        assertEquals(linkEcho, codec.linkEchoNanos());
+        assertEquals(hold, codec.linkEchoHoldNanos());
+        assertEquals(m, codec.message());
     }
 }

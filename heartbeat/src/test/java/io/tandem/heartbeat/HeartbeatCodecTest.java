@@ -72,28 +72,64 @@ class HeartbeatCodecTest {
     void shouldWriteTheDocumentedLayout() {
         HeartbeatMessage m = new HeartbeatMessage(CLUSTER, "alpha", 0x0102030405060708L, 9, 10, 11,
                 NodeState.RUNNING, 0x1234, DIGEST, List.of(new GroupClaim("web", true, false, true)));
-        ByteBuffer b = ByteBuffer.wrap(encode(codec, m));
+        ByteBuf out = Unpooled.buffer();
+        codec.encode(m, 12, 13, 14, out);
+        ByteBuffer b = ByteBuffer.wrap(io.netty.buffer.ByteBufUtil.getBytes(out));
 
         assertEquals('T', b.get(0));
         assertEquals('B', b.get(1));
-        assertEquals(1, b.get(2), "version");
+        assertEquals(2, b.get(2), "version");
         assertEquals(1, b.get(3), "type");
         assertEquals(1, b.get(4), "key id");
         assertEquals(2, b.get(5), "state RUNNING");
         assertEquals(0x1234, b.getShort(6));
         assertEquals(0x0102030405060708L, b.getLong(8));
         assertEquals(9, b.getLong(16));
-        assertEquals(10, b.getLong(24));
-        assertEquals(11, b.getLong(32));
-        assertArrayEquals(DIGEST, Arrays.copyOfRange(b.array(), 40, 56));
-        assertEquals(CLUSTER.length(), b.get(56));
-        int node = 57 + CLUSTER.length();
+        assertEquals(10, b.getLong(24), "send time");
+        assertEquals(11, b.getLong(32), "echo time");
+        assertEquals(12, b.getLong(40), "link send time");
+        assertEquals(13, b.getLong(48), "link echo time");
+        assertEquals(14, b.getLong(56), "link echo hold");
+        assertArrayEquals(DIGEST, Arrays.copyOfRange(b.array(), 64, 80));
+        assertEquals(CLUSTER.length(), b.get(80));
+        int node = 81 + CLUSTER.length();
         assertEquals(5, b.get(node));
         int groups = node + 1 + 5;
         assertEquals(1, b.get(groups));
         assertEquals(3, b.get(groups + 1));
         assertEquals(GroupClaim.HOLDING | GroupClaim.YIELDS, b.get(groups + 5));
         assertEquals(groups + 6 + 32, b.capacity(), "sha256 MAC closes the datagram");
+    }
+
+    @Test
+    void shouldExposeTheFixedFieldsOfAVerifiedHeartbeatWithoutAMessage() {
+        ByteBuf out = Unpooled.buffer();
+        codec.encode(message("alpha", 7, 42), 1_000, 2_000, 3_000, out);
+
+        assertNull(codec.verify(out));
+
+        assertEquals(7, codec.generation());
+        assertEquals(42, codec.sequence());
+        assertEquals(1_000, codec.linkSendNanos());
+        assertEquals(2_000, codec.linkEchoNanos());
+        assertEquals(3_000, codec.linkEchoHoldNanos());
+        assertEquals(1, codec.keyId());
+        assertTrue(codec.isFromNode("alpha".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertFalse(codec.isFromNode("alph".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertEquals(message("alpha", 7, 42), codec.message());
+    }
+
+    @Test
+    void shouldRefuseFieldAccessWithoutAVerifiedHeartbeat() {
+        assertEquals(DropReason.TRUNCATED, codec.verify(Unpooled.wrappedBuffer(new byte[] {'T'})));
+
+        assertThrows(IllegalStateException.class, codec::sequence);
+        assertThrows(IllegalStateException.class, codec::message);
+    }
+
+    @Test
+    void shouldRefuseANegativeLinkHold() {
+        assertThrows(IllegalArgumentException.class, () -> codec.encode(message(), 1, 2, -1, Unpooled.buffer()));
     }
 
     @Test
@@ -248,7 +284,8 @@ class HeartbeatCodecTest {
         byte[] valid = encode(codec, message());
         assertEquals(DropReason.BAD_MAGIC, decode(codec, with(valid, 0, 'X')).dropReason());
         assertEquals(DropReason.BAD_MAGIC, decode(codec, new byte[] {'T', 'X'}).dropReason());
-        assertEquals(DropReason.BAD_VERSION, decode(codec, with(valid, 2, 2)).dropReason());
+        assertEquals(DropReason.BAD_VERSION, decode(codec, with(valid, 2, 1)).dropReason(), "version 1: no link fields");
+        assertEquals(DropReason.BAD_VERSION, decode(codec, with(valid, 2, 3)).dropReason());
         assertEquals(DropReason.BAD_VERSION, decode(codec, new byte[] {'T', 'B', 0}).dropReason());
         assertEquals(DropReason.UNKNOWN_TYPE, decode(codec, with(valid, 3, 7)).dropReason());
         assertEquals(DropReason.UNKNOWN_KEY, decode(codec, with(valid, 4, 200)).dropReason());
@@ -262,6 +299,7 @@ class HeartbeatCodecTest {
                 RawDatagram.unsignedPartOf(valid, 32).set(HeartbeatCodec.STATE_OFFSET, 9).signedWith(KEY),
                 RawDatagram.unsignedPartOf(valid, 32).set(HeartbeatCodec.GENERATION_OFFSET, 0x80).signedWith(KEY),
                 RawDatagram.unsignedPartOf(valid, 32).set(HeartbeatCodec.SEQUENCE_OFFSET, 0xFF).signedWith(KEY),
+                RawDatagram.unsignedPartOf(valid, 32).set(HeartbeatCodec.LINK_ECHO_HOLD_OFFSET, 0x80).signedWith(KEY),
                 RawDatagram.unsignedPartOf(valid, 32).set(end - 1, 8).signedWith(KEY),
                 RawDatagram.unsignedPartOf(valid, 32).u8(0).signedWith(KEY),
                 RawDatagram.withHeaderOf(valid).name(CLUSTER).u8(0).u8(0).signedWith(KEY),
@@ -341,8 +379,7 @@ class HeartbeatCodecTest {
         long perUnknownKey = allocatedPerCall(threads, packets, unknownKey);
         long perGenuine = allocatedPerCall(threads, packets, genuine);
 
-        // The JDK's HMAC allocates its output (two 32-byte digests); a message costs far more.
-        assertTrue(perForged < 200, "forged datagram allocated " + perForged + " bytes");
+        assertEquals(0, perForged, "forged datagram allocated");
         assertEquals(0, perUnknownKey, "unknown-key datagram allocated");
         assertTrue(perGenuine > perForged + 200, "genuine " + perGenuine + " vs forged " + perForged);
     }

@@ -18,6 +18,10 @@ class HeartbeatCountersTest {
         c.onDropped(DropReason.REPLAYED);
         c.onSent();
         c.onSendError();
+        c.onCopy();
+        c.onUnattributed();
+        c.onOwnEcho();
+        c.onIgnoredBroadcast();
 
         Map<String, Long> s = c.snapshot();
 
@@ -29,9 +33,13 @@ class HeartbeatCountersTest {
         assertEquals(1L, s.get("dropped.bad_mac"));
         assertEquals(1L, s.get("dropped.replayed"));
         assertEquals(0L, s.get("dropped.foreign_cluster"));
-        assertEquals(5 + DropReason.values().length, s.size());
-        assertEquals(List.of("received", "accepted", "sent", "send_errors", "receive_errors", "dropped.truncated"),
-                List.copyOf(s.keySet()).subList(0, 6));
+        assertEquals(1L, s.get("copies"));
+        assertEquals(1L, s.get("unattributed"));
+        assertEquals(1L, s.get("own_echoes"));
+        assertEquals(1L, s.get("ignored_broadcast"));
+        assertEquals(9 + DropReason.values().length, s.size());
+        assertEquals(List.of("received", "accepted", "copies", "sent", "send_errors", "receive_errors", "unattributed",
+                "own_echoes", "ignored_broadcast", "dropped.truncated"), List.copyOf(s.keySet()).subList(0, 10));
         assertEquals(2, c.droppedTotal());
     }
 }

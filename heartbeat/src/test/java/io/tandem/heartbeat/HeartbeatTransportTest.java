@@ -23,6 +23,7 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.tandem.config.AuthKey;
 import io.tandem.config.AuthKeys;
 import io.tandem.config.HaConfig;
+import io.tandem.config.Medium;
 import io.tandem.config.UcastMedium;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -58,7 +59,8 @@ class HeartbeatTransportTest {
     private final List<Received> atAlpha = new CopyOnWriteArrayList<>();
     private final List<Received> atBeta = new CopyOnWriteArrayList<>();
 
-    record Received(HeartbeatMessage m, InetSocketAddress from, long receivedNanos, Thread thread) {
+    record Received(HeartbeatMessage m, HeartbeatLink link, InetSocketAddress from, long receivedNanos,
+            Thread thread) {
     }
 
     @BeforeAll
@@ -92,29 +94,60 @@ class HeartbeatTransportTest {
         return nio;
     }
 
+    static InetAddress loopback(int last) {
+        try {
+            return InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) last});
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static UcastMedium ucastLo(int last) {
+        return new UcastMedium("lo", loopback(last), 0);
+    }
+
+    /**
+     * A transport bound to 127.0.0.{@code at}:{@code port} (0: pick one) with one ucast medium
+     * towards 127.0.0.{@code peerAt}.
+     */
     private HeartbeatTransport transport(Io io, String self, String peer, AuthKeys keys, List<Received> sink,
-            long fakeNow) throws IOException {
+            long fakeNow, int at, int port, int peerAt) throws IOException {
         HeartbeatTransport t = HeartbeatTransport.builder()
                 .eventLoopGroup(group(io))
-                .bindAddress(LOOPBACK)
-                .port(0)
+                .bindAddress(loopback(at))
+                .port(port)
+                .media(List.of(ucastLo(peerAt)))
                 .cluster(CLUSTER)
                 .authKeys(keys)
                 .self(self)
                 .peer(peer)
                 .nanoClock(() -> fakeNow)
-                .listener((m, from, nanos) -> sink.add(new Received(m, from, nanos, Thread.currentThread())))
+                .listener(new HeartbeatListener() {
+                    @Override
+                    public void onHeartbeat(HeartbeatMessage m, InetSocketAddress from, long nanos) {
+                        throw new AssertionError("the transport calls the four-argument method");
+                    }
+
+                    @Override
+                    public void onHeartbeat(HeartbeatMessage m, HeartbeatLink link, InetSocketAddress from,
+                            long nanos) {
+                        sink.add(new Received(m, link, from, nanos, Thread.currentThread()));
+                    }
+                })
                 .bind();
         open.add(t);
         return t;
     }
 
-    /** alpha and beta, each sending to the other. */
+    /** alpha on 127.0.0.2 and beta on 127.0.0.3, one port, each with a ucast medium to the other. */
     private HeartbeatTransport[] pair(Io io) throws IOException {
-        HeartbeatTransport alpha = transport(io, "alpha", "beta", keys(), atAlpha, 111);
-        HeartbeatTransport beta = transport(io, "beta", "alpha", keys(), atBeta, 222);
-        alpha.updatePeers(List.of(beta.localAddress()));
-        beta.updatePeers(List.of(alpha.localAddress()));
+        return pair(io, keys(), keys());
+    }
+
+    private HeartbeatTransport[] pair(Io io, AuthKeys alphaKeys, AuthKeys betaKeys) throws IOException {
+        HeartbeatTransport alpha = transport(io, "alpha", "beta", alphaKeys, atAlpha, 111, 2, 0, 3);
+        HeartbeatTransport beta = transport(io, "beta", "alpha", betaKeys, atBeta, 222, 3,
+                alpha.localAddress().getPort(), 2);
         return new HeartbeatTransport[] {alpha, beta};
     }
 
@@ -129,7 +162,7 @@ class HeartbeatTransportTest {
     }
 
     private static void assertBalanced(HeartbeatCounters c) {
-        assertEquals(c.received(), c.accepted() + c.droppedTotal(), () -> "counters " + c.snapshot());
+        assertEquals(c.received(), c.accepted() + c.copies() + c.droppedTotal(), () -> "counters " + c.snapshot());
     }
 
     @ParameterizedTest
@@ -148,12 +181,19 @@ class HeartbeatTransportTest {
         assertEquals(message("alpha", 1, 2), atBeta.get(1).m());
         assertEquals(message("beta", 9, 1), atAlpha.get(0).m());
         assertEquals(alpha.localAddress(), atBeta.get(0).from());
+        assertEquals("ucast lo 127.0.0.2", atBeta.get(0).link().name(), "the link is the ucast medium of the source");
+        assertEquals("ucast lo 127.0.0.3", atAlpha.get(0).link().name());
         assertEquals(222, atBeta.get(0).receivedNanos(), "from the injected clock");
         assertTrue(group(io).next().inEventLoop(atBeta.get(0).thread()), "the listener runs on the event loop");
         await().atMost(WAIT).until(() -> alpha.counters().sent() == 2);
         assertEquals(0, alpha.counters().sendErrors());
         assertEquals(2, beta.counters().accepted());
+        assertEquals(0, beta.counters().unattributed());
         assertBalanced(beta.counters());
+        List<LinkStatus> links = beta.linkStatus();
+        assertEquals(1, links.size());
+        assertEquals(2, links.get(0).received());
+        assertEquals(1, links.get(0).sent());
     }
 
     @ParameterizedTest
@@ -213,11 +253,13 @@ class HeartbeatTransportTest {
 
     @ParameterizedTest
     @EnumSource(Io.class)
-    void shouldSendOneCopyToEveryPeerAddress(Io io) throws IOException {
+    void shouldSendOneCopyOnEveryMedium(Io io) throws IOException {
         HeartbeatTransport[] p = pair(io);
-        DatagramSocket secondLink = rawSocket();
+        int port = p[0].localAddress().getPort();
+        DatagramSocket secondLink = new DatagramSocket(new InetSocketAddress(loopback(4), port));
+        open.add(secondLink);
         secondLink.setSoTimeout(5_000);
-        p[0].updatePeers(List.of(p[1].localAddress(), (InetSocketAddress) secondLink.getLocalSocketAddress()));
+        p[0].updateMedia(List.of(ucastLo(3), ucastLo(4)));
 
         p[0].send(message("alpha", 1, 1));
 
@@ -225,12 +267,13 @@ class HeartbeatTransportTest {
         try {
             secondLink.receive(copy);
         } catch (SocketTimeoutException e) {
-            throw new AssertionError("the second peer address got nothing", e);
+            throw new AssertionError("the second medium got nothing", e);
         }
         DecodeResult r = new HeartbeatCodec(CLUSTER, keys()).decode(
                 Unpooled.wrappedBuffer(copy.getData(), 0, copy.getLength()));
         assertEquals(message("alpha", 1, 1), r.message());
         await().atMost(WAIT).until(() -> atBeta.size() == 1 && p[0].counters().sent() == 2);
+        assertEquals(List.of(ucastLo(3), ucastLo(4)), p[0].media());
     }
 
     @ParameterizedTest
@@ -238,9 +281,9 @@ class HeartbeatTransportTest {
     void shouldRotateKeysWithoutLosingHeartbeats(Io io) throws IOException {
         AuthKey oldKey = key(1, "old");
         AuthKey newKey = key(2, "new");
-        HeartbeatTransport alpha = transport(io, "alpha", "beta", keys(oldKey), atAlpha, 1);
-        HeartbeatTransport beta = transport(io, "beta", "alpha", keys(oldKey, newKey), atBeta, 2);
-        alpha.updatePeers(List.of(beta.localAddress()));
+        HeartbeatTransport[] p = pair(io, keys(oldKey), keys(oldKey, newKey));
+        HeartbeatTransport alpha = p[0];
+        HeartbeatTransport beta = p[1];
 
         alpha.send(message("alpha", 1, 1));
         alpha.updateKeys(keys(newKey, oldKey));
@@ -268,12 +311,13 @@ class HeartbeatTransportTest {
     void shouldNameTheAddressWhenThePortIsTaken() throws IOException {
         DatagramSocket taken = rawSocket();
         HeartbeatTransport.Builder b = HeartbeatTransport.builder().eventLoopGroup(nio).bindAddress(LOOPBACK)
-                .port(taken.getLocalPort()).cluster(CLUSTER).authKeys(keys()).self("alpha").peer("beta")
-                .listener((m, from, nanos) -> { });
+                .port(taken.getLocalPort()).media(List.of(new UcastMedium("lo", loopback(3), 7))).cluster(CLUSTER)
+                .authKeys(keys()).self("alpha").peer("beta").listener((m, from, nanos) -> { });
 
         IOException e = assertThrows(IOException.class, b::bind);
 
-        assertTrue(e.getMessage().startsWith("cannot bind heartbeat socket to udp "), e.getMessage());
+        assertTrue(e.getMessage().startsWith("heartbeat medium ucast lo 127.0.0.3 (ha.cf line 7): cannot bind"
+                + " heartbeat socket to udp "), e.getMessage());
         assertTrue(e.getMessage().contains(":" + taken.getLocalPort()), e.getMessage());
     }
 
@@ -286,26 +330,26 @@ class HeartbeatTransportTest {
     }
 
     @Test
-    void shouldTakeClusterPortPeerAndAddressesFromHaCf() throws IOException {
-        InetAddress peerA = InetAddress.getByAddress(new byte[] {127, 0, 0, 2});
-        InetAddress peerB = InetAddress.getByAddress(new byte[] {127, 0, 0, 3});
-        HaConfig ha = new HaConfig(CLUSTER, List.of("alpha", "beta"),
-                List.of(new UcastMedium("eth0", peerA, 3), new UcastMedium("eth1", peerB, 4),
-                        new UcastMedium("eth2", peerA, 5)),
+    void shouldTakeClusterPortPeerAndMediaFromHaCf() throws IOException {
+        List<Medium> media = List.of(new UcastMedium("eth0", loopback(2), 3), new UcastMedium("eth1", loopback(3), 4));
+        HaConfig ha = new HaConfig(CLUSTER, List.of("alpha", "beta"), media,
                 6940, Duration.ofMillis(200), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2),
                 false, 5, Duration.ofMillis(200));
 
         HeartbeatTransport alpha = HeartbeatTransport.builder().config(ha, "alpha").eventLoopGroup(nio)
-                .bindAddress(LOOPBACK).port(0).authKeys(keys()).listener((m, from, nanos) -> { }).bind();
+                .bindAddress(LOOPBACK).port(0).bindToDevices(false).authKeys(keys())
+                .listener((m, from, nanos) -> { }).bind();
         open.add(alpha);
 
-        assertEquals(List.of(new InetSocketAddress(peerA, 6940), new InetSocketAddress(peerB, 6940)),
-                alpha.peerAddresses());
+        assertEquals(media, alpha.media());
+        assertEquals(List.of("ucast eth0 127.0.0.2", "ucast eth1 127.0.0.3"),
+                alpha.linkStatus().stream().map(LinkStatus::name).toList());
         DatagramSocket s = rawSocket();
         sendRaw(s, encode(new HeartbeatCodec(CLUSTER, keys()), message("beta", 1, 1)), alpha);
         sendRaw(s, encode(new HeartbeatCodec(CLUSTER, keys()), message("gamma", 1, 1)), alpha);
         await().atMost(WAIT).until(() -> alpha.counters().received() == 2);
         assertEquals(1, alpha.counters().accepted(), "beta is the peer named in ha.cf");
+        assertEquals(1, alpha.counters().unattributed(), "127.0.0.1 is not named by a ucast line");
         assertEquals(1, alpha.counters().dropped(DropReason.UNKNOWN_NODE));
     }
 
@@ -330,5 +374,22 @@ class HeartbeatTransportTest {
         } finally {
             chosen.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
+    }
+
+    @Test
+    void shouldBindEachUcastSocketToItsDeviceAndNameAMissingOne() throws IOException {
+        IoEventLoopGroup g = group(Io.EPOLL);
+        HeartbeatTransport alias = HeartbeatTransport.builder().eventLoopGroup(g).bindAddress(loopback(2)).port(0)
+                .media(List.of(new UcastMedium("lo:1", loopback(3), 4))).cluster(CLUSTER).authKeys(keys())
+                .self("alpha").peer("beta").listener((m, from, nanos) -> { }).bind();
+        open.add(alias);
+
+        HeartbeatTransport.Builder missing = HeartbeatTransport.builder().eventLoopGroup(g).bindAddress(loopback(2))
+                .port(0).media(List.of(new UcastMedium("nosuch0", loopback(3), 9))).cluster(CLUSTER).authKeys(keys())
+                .self("alpha").peer("beta").listener((m, from, nanos) -> { });
+        IOException e = assertThrows(IOException.class, missing::bind);
+
+        assertEquals("heartbeat medium ucast nosuch0 127.0.0.3 (ha.cf line 9): cannot bind the socket to device"
+                + " nosuch0 (SO_BINDTODEVICE): No such device", e.getMessage());
     }
 }

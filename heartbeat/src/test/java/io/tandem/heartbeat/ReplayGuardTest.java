@@ -55,4 +55,19 @@ class ReplayGuardTest {
         assertEquals(3, guard.lastSequence("beta"));
         assertThrows(IllegalArgumentException.class, () -> guard.seed("beta", -1));
     }
+
+    @Test
+    void shouldTellACopyFromAnotherMediumFromAReplay() {
+        guard.accept("beta", 3, 100);
+
+        assertFalse(guard.isNewer("beta", 3, 100));
+        assertTrue(guard.isNewer("beta", 3, 101));
+        assertTrue(guard.isRecentCopy("beta", 3, 100), "the same heartbeat by a second medium");
+        assertTrue(guard.isRecentCopy("beta", 3, 100 - ReplayGuard.COPY_WINDOW + 1), "late but within the window");
+        assertFalse(guard.isRecentCopy("beta", 3, 100 - ReplayGuard.COPY_WINDOW), "too old to be a copy");
+        assertFalse(guard.isRecentCopy("beta", 2, 100), "an earlier boot");
+        assertFalse(guard.isRecentCopy("beta", 3, 101), "newer is not a copy");
+        assertFalse(guard.isRecentCopy("gamma", 3, 100), "nothing accepted from gamma");
+        assertEquals(100, guard.lastSequence("beta"), "asking changes nothing");
+    }
 }

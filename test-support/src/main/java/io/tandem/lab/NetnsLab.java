@@ -29,8 +29,12 @@ public final class NetnsLab implements AutoCloseable {
     private final List<String> namespaces = new ArrayList<>();
     private final List<Process> processes = Collections.synchronizedList(new ArrayList<>());
 
+    private final Thread shutdownHook = new Thread(this::close, "netns-lab-cleanup");
+
     private NetnsLab(String id) {
         this.id = id;
+        // A harness killed by SIGTERM (a timeout, Ctrl-C) still ends its daemons and deletes its namespaces.
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /** A new, empty lab; removes what crashed earlier labs left behind first. */
@@ -142,7 +146,12 @@ public final class NetnsLab implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // Already shutting down: this is the hook running.
+        }
         List<Process> ps;
         synchronized (processes) {
             ps = new ArrayList<>(processes);
