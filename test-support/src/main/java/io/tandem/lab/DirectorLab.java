@@ -176,6 +176,16 @@ public final class DirectorLab implements AutoCloseable {
         NetnsLab.stop(daemons.remove(d), 15_000);
     }
 
+    /** The PID of director {@code d}'s daemon ('ip netns exec' execs into it, so it is the JVM's). */
+    public long daemonPid(String d) {
+        return daemons.get(d).pid();
+    }
+
+    /** Where this lab keeps configs and logs. */
+    public Path work() {
+        return work;
+    }
+
     /** SIGKILL to director {@code d}'s daemon: no goodbye, no cleanup, VIPs left in the kernel. */
     public void killDaemon(String d) throws InterruptedException {
         Process p = daemons.remove(d);
