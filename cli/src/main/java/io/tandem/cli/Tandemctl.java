@@ -24,7 +24,7 @@ import picocli.CommandLine.ParentCommand;
         versionProvider = Tandemctl.Version.class,
         description = "Control a running tandemd.",
         subcommands = {Tandemctl.Status.class, Tandemctl.Takeover.class, Tandemctl.Standby.class,
-            Tandemctl.Failback.class, Tandemctl.Maintenance.class, Tandemctl.History.class},
+            Tandemctl.Failback.class, Tandemctl.Maintenance.class, Tandemctl.History.class, Tandemctl.Reload.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done",
@@ -195,6 +195,20 @@ public final class Tandemctl implements Callable<Integer> {
         @Override
         public Integer call() {
             return parent.call("history", null, json, StatusPrinter::printHistory);
+        }
+    }
+
+    @Command(name = "reload", description = "Re-read the config: apply what changed, or refuse and say why (nothing changes then).")
+    static final class Reload implements Callable<Integer> {
+        @ParentCommand
+        Tandemctl parent;
+
+        @Option(names = "--json", description = "print the daemon's JSON answer")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            return parent.call("reload", null, json, StatusPrinter::printMove);
         }
     }
 

@@ -51,7 +51,7 @@ final class ClusterNode implements FailoverActions {
     /** A probing peer gets at most one immediate answer this often. */
     private static final long PROBE_ANSWER_SPACING_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
-    private final ClusterConfig config;
+    private volatile ClusterConfig config;
     private final String self;
     private final String peer;
     private final long generation;
@@ -71,7 +71,7 @@ final class ClusterNode implements FailoverActions {
     private final HeartbeatCounters counters = new HeartbeatCounters();
     private final ReplayGuard replayGuard = new ReplayGuard();
     private HeartbeatTransport transport;
-    private final byte[] digest16;
+    private volatile byte[] digest16;
     private final long keepaliveNanos;
 
     // State below is touched only on the loop thread.
@@ -140,6 +140,29 @@ final class ClusterNode implements FailoverActions {
                 }
             }
         }).sync();
+    }
+
+    /**
+     * Applies a validated new config whose differences reload can take live (the caller checked):
+     * keys and media in the heartbeat transport, the config digest the peer compares. Called off
+     * the core loop, since rebinding media blocks.
+     */
+    void applyReload(ClusterConfig next) throws IOException {
+        transport.updateKeys(next.authKeys());
+        if (!next.ha().media().equals(config.ha().media())) {
+            transport.updateMedia(next.ha().media());
+        }
+        byte[] nextDigest = Arrays.copyOf(next.digest(), HeartbeatMessage.CONFIG_DIGEST_BYTES);
+        loop.execute(() -> {
+            config = next;
+            digest16 = nextDigest;
+            // Tell the peer now: its status shows at once whether our configs match again.
+            claimsChanged();
+        });
+    }
+
+    ClusterConfig config() {
+        return config;
     }
 
     /** Binds the heartbeat socket (on the caller's thread, not the loop) and starts the timers. */

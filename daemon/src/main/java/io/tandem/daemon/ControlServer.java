@@ -47,7 +47,11 @@ final class ControlServer implements AutoCloseable {
     private final long moveTimeoutNanos;
     private Channel server;
 
-    ControlServer(Path path, EventLoopGroup group, ClusterNode cluster, long moveTimeoutNanos) {
+    private final java.util.function.Supplier<Daemon.ReloadResult> reload;
+
+    ControlServer(Path path, EventLoopGroup group, ClusterNode cluster, java.util.function.Supplier<Daemon.ReloadResult> reload,
+            long moveTimeoutNanos) {
+        this.reload = reload;
         this.path = path;
         this.group = group;
         this.cluster = cluster;
@@ -125,10 +129,14 @@ final class ControlServer implements AutoCloseable {
                         answer(ctx, cluster.maintenance(mode.equals("on")));
                     }
                 }
+                case "reload" -> java.util.concurrent.CompletableFuture.supplyAsync(reload)
+                        .thenApply(r -> new ClusterNode.CommandOutcome(r.ok(), r.message()))
+                        .whenComplete((o, t) -> reply(ctx, t != null ? error(t.toString())
+                                : o.ok() ? json.createObjectNode().put("ok", true).put("message", o.message()) : error(o.message())));
                 case "history" -> cluster.history().whenComplete((h, t) ->
                         reply(ctx, t != null ? error(t.toString()) : historyJson(h)));
                 default -> reply(ctx, error("unknown command '" + command
-                        + "'; known: status, takeover, standby, failback, maintenance, history"));
+                        + "'; known: status, takeover, standby, failback, maintenance, history, reload"));
             }
         }
 

@@ -138,7 +138,7 @@ public final class Daemon {
         arpWatcher = startArpWatcher(allVips, groupOfVip);
         // The control socket (and its JSON machinery) comes up before the first heartbeat leaves,
         // so its start-up work cannot delay a heartbeat.
-        control = new ControlServer(socketPath, loopGroup, cluster,
+        control = new ControlServer(socketPath, loopGroup, cluster, () -> reloader.get(),
                 Math.max(TimeUnit.SECONDS.toNanos(5), 4 * config.ha().deadtime().toNanos()));
         control.start();
         cluster.start(loopGroup);
@@ -148,6 +148,59 @@ public final class Daemon {
         LOG.info("tandemd {} started: generation {}, {} group(s), heartbeat udp/{} on {}, control socket {}",
                 node, generation, groups.size(), config.ha().udpPort(), cluster.media(), socketPath);
     }
+
+    /**
+     * Reload (SIGHUP or {@code tandemctl reload}): the new files are parsed and checked first; if
+     * anything is wrong, or a change needs a restart, nothing changes and the answer says why.
+     * Otherwise only the difference is applied — today keys and heartbeat media — with no VIP
+     * touched and no failover.
+     *
+     * @return what happened, one line for the operator; ok=false when refused
+     */
+    public synchronized ReloadResult reload(java.util.function.Function<java.nio.file.Path, ClusterConfig> loader) {
+        ClusterConfig running = cluster.config();
+        ClusterConfig next;
+        try {
+            next = loader.apply(running.directory());
+        } catch (RuntimeException e) {
+            return ReloadResult.refused(e.getMessage());
+        }
+        List<String> unresolvable = unresolvableResources(next);
+        if (!unresolvable.isEmpty()) {
+            return ReloadResult.refused(unresolvable.get(0));
+        }
+        List<String> restart = new ArrayList<>(io.tandem.heartbeat.HeartbeatReload.restartNeededFor(running.ha(), next.ha()));
+        if (!running.groups().equals(next.groups())) {
+            restart.add("haresources changed (groups are not yet re-read by reload)");
+        }
+        if (next.ha().garpCount() != running.ha().garpCount() || !next.ha().garpInterval().equals(running.ha().garpInterval())) {
+            restart.add("garp_count/garp_interval changed");
+        }
+        if (!restart.isEmpty()) {
+            return ReloadResult.refused("needs a restart: " + String.join("; ", restart));
+        }
+        try {
+            cluster.applyReload(next);
+        } catch (IOException | RuntimeException e) {
+            return ReloadResult.refused("could not apply: " + e.getMessage());
+        }
+        next.warnings().forEach(w -> LOG.warn("{}", w));
+        String what = "active key " + next.authKeys().activeId() + " of " + next.authKeys().keys().keySet()
+                + (next.ha().media().equals(running.ha().media()) ? "" : ", media " + next.ha().media().stream().map(m -> m.name()).toList());
+        LOG.info("reload applied: {}", what);
+        return new ReloadResult(true, "reload applied: " + what);
+    }
+
+    /** The outcome of a reload. */
+    public record ReloadResult(boolean ok, String message) {
+        static ReloadResult refused(String why) {
+            LOG.warn("reload refused, still running the previous config: {}", why);
+            return new ReloadResult(false, "reload refused, still running the previous config: " + why);
+        }
+    }
+
+    /** The control server asks through this. */
+    java.util.function.Supplier<ReloadResult> reloader;
 
     /**
      * Heartbeat's {@code realtime on}: the core loop (heartbeats, liveness, decisions) and the

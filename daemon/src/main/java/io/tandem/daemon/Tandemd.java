@@ -97,6 +97,17 @@ public final class Tandemd implements Callable<Integer> {
             daemon.stop();
             return EXIT_FAILED;
         }
+        java.util.function.Function<Path, ClusterConfig> loader = dir -> {
+            try {
+                return ConfigLoader.load(dir, name, localAddresses());
+            } catch (ConfigException | SocketException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        };
+        daemon.reloader = () -> daemon.reload(loader);
+        // SIGHUP reloads, as it did for Heartbeat; without a handler the JVM would shut down.
+        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> new Thread(() -> daemon.reload(loader),
+                "tandem-reload").start());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             daemon.stop();
             stopped.countDown();
