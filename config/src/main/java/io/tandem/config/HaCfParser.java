@@ -15,7 +15,7 @@ import java.util.function.Predicate;
  *
  * <p>Heartbeat directives fall in three sets: those Tandem implements, those that are harmless
  * to skip (logging, compression, ...) which load with a warning, and those that would change
- * behaviour (IPv6 media, serial links, ping nodes, fencing, CRM) which are refused, as is anything
+ * behaviour (IPv6 media, serial links, STONITH, CRM) which are refused, as is anything
  * unknown.
  */
 final class HaCfParser {
@@ -26,7 +26,7 @@ final class HaCfParser {
             "realtime", "rtprio", "coredumps", "uuidfrom", "hopfudge", "deadping", "memreserve",
             "hbgenmethod");
     private static final Set<String> UNSUPPORTED = Set.of(
-            "mcast6", "ucast6", "ping", "ping_group", "stonith", "stonith_host",
+            "mcast6", "ucast6", "stonith", "stonith_host",
             "watchdog", "nice_failback", "autojoin", "gshutdown");
     private static final Set<String> CRM_OFF = Set.of("no", "off", "false");
     private static final Set<String> TRUE_WORDS = Set.of("on", "true", "yes");
@@ -62,7 +62,10 @@ final class HaCfParser {
             case "ucast" -> onUcast(line);
             case "bcast" -> onBcast(line);
             case "mcast" -> onMcast(line);
-            case "keepalive", "warntime", "deadtime", "initdead", "garp_interval" ->
+            case "ping" -> onPing(line);
+            case "ping_group" -> onPingGroup(line);
+            case "fence_command", "notify_command" -> onCommand(line);
+            case "keepalive", "warntime", "deadtime", "initdead", "garp_interval", "ping_interval", "auto_failback_delay" ->
                     settings.set(directive, Durations.parse(file, n, directive, onlyArg(line, "TIME")), n);
             case "udpport" -> settings.set(directive, intArg(line, "PORT", 1, 65535), n);
             case "garp_count" -> settings.set(directive, intArg(line, "COUNT", 1, 100), n);
@@ -71,6 +74,45 @@ final class HaCfParser {
             case "crm", "pacemaker" -> onCrm(line);
             default -> onOther(line);
         }
+    }
+
+    private void onPing(ConfigLine line) throws ConfigException {
+        if (line.args().isEmpty()) {
+            throw new ConfigException(file, line.number(), "directive 'ping' needs at least 1 argument (ping IP...)");
+        }
+        for (String ip : line.args()) {
+            settings.addPingGroup(new FailoverPolicy.PingGroup(ip, List.of(pingAddress(line, ip)), line.number()));
+        }
+    }
+
+    private void onPingGroup(ConfigLine line) throws ConfigException {
+        if (line.args().size() < 2) {
+            throw new ConfigException(file, line.number(),
+                    "directive 'ping_group' needs at least 2 arguments (ping_group NAME IP...)");
+        }
+        List<InetAddress> addresses = new java.util.ArrayList<>();
+        for (String ip : line.args().subList(1, line.args().size())) {
+            addresses.add(pingAddress(line, ip));
+        }
+        settings.addPingGroup(new FailoverPolicy.PingGroup(line.args().get(0), addresses, line.number()));
+    }
+
+    private InetAddress pingAddress(ConfigLine line, String ip) throws ConfigException {
+        InetAddress address = AddressLiterals.parse(ip);
+        if (address == null) {
+            throw new ConfigException(file, line.number(),
+                    line.directive() + " ip=" + ip + " is not an IP address literal (Tandem does no DNS lookups)");
+        }
+        return address;
+    }
+
+    /** {@code fence_command} / {@code notify_command}: an absolute path and its arguments. */
+    private void onCommand(ConfigLine line) throws ConfigException {
+        if (line.args().isEmpty() || !line.args().get(0).startsWith("/")) {
+            throw new ConfigException(file, line.number(), "directive '" + line.directive()
+                    + "' needs an absolute command path and optional arguments (" + line.directive() + " /path/to/cmd ARG...)");
+        }
+        settings.set(line.directive(), List.copyOf(line.args()), line.number());
     }
 
     private void onNode(ConfigLine line) throws ConfigException {

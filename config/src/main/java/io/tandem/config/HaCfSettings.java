@@ -28,6 +28,7 @@ final class HaCfSettings {
     private final Map<String, Setting> settings = new HashMap<>();
     private final Map<String, Integer> nodeLines = new LinkedHashMap<>();
     private final List<Medium> media = new ArrayList<>();
+    private final List<FailoverPolicy.PingGroup> pingGroups = new ArrayList<>();
     /** Each medium's identity (what tells it apart on receive) and the line that listed it first. */
     private final Map<String, Integer> mediumLines = new HashMap<>();
     private int ucastLinesSeen;
@@ -123,7 +124,29 @@ final class HaCfSettings {
                 initdead,
                 get("auto_failback", Boolean.class, DEFAULT_AUTO_FAILBACK),
                 get("garp_count", Integer.class, DEFAULT_GARP_COUNT),
-                get("garp_interval", Duration.class, DEFAULT_GARP_INTERVAL));
+                get("garp_interval", Duration.class, DEFAULT_GARP_INTERVAL),
+                new FailoverPolicy(pingGroups,
+                        get("ping_interval", Duration.class, FailoverPolicy.DEFAULT.pingInterval()),
+                        commandOf("fence_command"),
+                        commandOf("notify_command"),
+                        get("auto_failback_delay", Duration.class, Duration.ZERO)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> commandOf(String key) {
+        Setting setting = settings.get(key);
+        return setting == null ? List.of() : (List<String>) setting.value();
+    }
+
+    /** A {@code ping} or {@code ping_group} entry; names must be unique. */
+    void addPingGroup(FailoverPolicy.PingGroup group) throws ConfigException {
+        for (FailoverPolicy.PingGroup g : pingGroups) {
+            if (g.name().equals(group.name())) {
+                throw new ConfigException(file, group.line(), "ping node " + group.name() + " is listed twice (first on line "
+                        + g.line() + ")");
+            }
+        }
+        pingGroups.add(group);
     }
 
     /** Half the deadtime, whole milliseconds, but never below keepalive. */

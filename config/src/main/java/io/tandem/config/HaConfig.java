@@ -31,11 +31,20 @@ public record HaConfig(
         Duration initdead,
         boolean autoFailback,
         int garpCount,
-        Duration garpInterval) {
+        Duration garpInterval,
+        FailoverPolicy policy) {
 
     public HaConfig {
         nodes = List.copyOf(nodes);
         media = List.copyOf(media);
+    }
+
+    /** A config with the default {@link FailoverPolicy} (no ping nodes, fencing or notify hooks). */
+    public HaConfig(String clusterName, List<String> nodes, List<Medium> media, int udpPort, Duration keepalive,
+            Duration warntime, Duration deadtime, Duration initdead, boolean autoFailback, int garpCount,
+            Duration garpInterval) {
+        this(clusterName, nodes, media, udpPort, keepalive, warntime, deadtime, initdead, autoFailback, garpCount,
+                garpInterval, FailoverPolicy.DEFAULT);
     }
 
     /** The ucast media, in ha.cf order (a view of {@link #media()}). */

@@ -284,14 +284,54 @@ class HaCfParserTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mcast6 eth0 ff02::1:2 694 1 0", "ucast6 eth0 2001:db8::2", "ping 192.0.2.254",
-            "ping_group g 192.0.2.9", "stonith baytech /etc/ha.d/conf/stonith.baytech",
+    @ValueSource(strings = {"mcast6 eth0 ff02::1:2 694 1 0", "ucast6 eth0 2001:db8::2",
+            "stonith baytech /etc/ha.d/conf/stonith.baytech",
             "stonith_host * baytech 10.0.0.3", "watchdog /dev/watchdog"})
     void shouldRejectDirectivesThatWouldChangeBehaviour(String line) {
         ConfigException e = haCfFails(minimalHaCf(line + "\n"));
 
         String directive = line.split(" ")[0];
         assertEquals(haCfError(3, "directive '" + directive + "' is not supported yet"), e.getMessage());
+    }
+
+    // --- failover policy ---
+
+    @Test
+    void shouldParsePingNodesPingGroupsAndTheirInterval() throws Exception {
+        fixture.haCf(minimalHaCf("ping 198.51.100.254 198.51.100.253\nping_group routers 198.51.100.251 198.51.100.252\n"
+                + "ping_interval 500ms\n"));
+
+        FailoverPolicy policy = fixture.load().ha().policy();
+
+        assertEquals(3, policy.pingNodes().size());
+        assertEquals(new FailoverPolicy.PingGroup("198.51.100.254", List.of(literal("198.51.100.254")), 3),
+                policy.pingNodes().get(0));
+        assertEquals(List.of(literal("198.51.100.251"), literal("198.51.100.252")), policy.pingNodes().get(2).addresses());
+        assertEquals(java.time.Duration.ofMillis(500), policy.pingInterval());
+    }
+
+    @Test
+    void shouldParseFenceAndNotifyCommandsAndFailbackDelay() throws Exception {
+        fixture.haCf(minimalHaCf("fence_command /usr/local/sbin/ipmi-off --hard\nnotify_command /etc/tandem/notify\n"
+                + "auto_failback on\nauto_failback_delay 30s\n"));
+
+        FailoverPolicy policy = fixture.load().ha().policy();
+
+        assertEquals(List.of("/usr/local/sbin/ipmi-off", "--hard"), policy.fenceCommand());
+        assertEquals(List.of("/etc/tandem/notify"), policy.notifyCommand());
+        assertEquals(java.time.Duration.ofSeconds(30), policy.autoFailbackDelay());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "ping not-an-ip | ping ip=not-an-ip is not an IP address literal (Tandem does no DNS lookups)",
+        "ping_group routers | directive 'ping_group' needs at least 2 arguments (ping_group NAME IP...)",
+        "fence_command ipmi-off | directive 'fence_command' needs an absolute command path and optional arguments "
+                + "(fence_command /path/to/cmd ARG...)"})
+    void shouldRejectBadPolicyLinesWithTheirLine(String line, String problem) {
+        ConfigException e = haCfFails(minimalHaCf(line + "\n"));
+
+        assertEquals(haCfError(3, problem), e.getMessage());
     }
 
     @Test

@@ -3,6 +3,8 @@ package io.tandem.daemon;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.tandem.config.ClusterConfig;
+import io.tandem.config.FailoverPolicy;
+import io.tandem.daemon.resources.BoundedCommand;
 import io.tandem.failover.Claim;
 import io.tandem.failover.Command;
 import io.tandem.failover.CommandResult;
@@ -46,6 +48,14 @@ import org.slf4j.LoggerFactory;
 final class ClusterNode implements FailoverActions {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
     private static final int DEFAULT_PRIORITY = 100;
+    private static final long FENCE_TIMEOUT_MILLIS = 60_000;
+    private static final long NOTIFY_TIMEOUT_MILLIS = 30_000;
+    /** Fence and notify commands: one at a time, in order, never on the core loop. */
+    private final java.util.concurrent.ExecutorService hookThread = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "tandem-hooks");
+        t.setDaemon(true);
+        return t;
+    });
     /** Held VIPs are announced again this often, so a neighbour that missed the takeover still learns. */
     private static final long GARP_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** A probing peer gets at most one immediate answer this often. */
@@ -109,6 +119,9 @@ final class ClusterNode implements FailoverActions {
         this.digest16 = Arrays.copyOf(config.digest(), HeartbeatMessage.CONFIG_DIGEST_BYTES);
         this.keepaliveNanos = config.ha().keepalive().toNanos();
         this.engine = new FailoverEngine(self, peer, defs, config.ha().autoFailback(), this, System::currentTimeMillis);
+        FailoverPolicy policy = config.ha().policy();
+        engine.configure(!policy.pingNodes().isEmpty(), !policy.fenceCommand().isEmpty(),
+                policy.autoFailbackDelay().toNanos());
         this.tickNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1),
                 Math.min(keepaliveNanos / 4, TimeUnit.MILLISECONDS.toNanos(10)));
         this.stalls = new StallDetector(self, tickNanos, keepaliveNanos);
@@ -233,7 +246,8 @@ final class ClusterNode implements FailoverActions {
         for (GroupClaim c : m.groups()) {
             claims.put(c.group(), new Claim(c.holding(), c.wants(), c.yields()));
         }
-        engine.onPeerReport(new PeerReport(m.state() == NodeState.LEAVING, claims, ackedClaimsVersion(m)), receivedNanos);
+        engine.onPeerReport(new PeerReport(m.state() == NodeState.LEAVING, claims, ackedClaimsVersion(m), m.maintenance(),
+                m.maintenanceEpoch(), m.priority()), receivedNanos);
     }
 
     /**
@@ -268,7 +282,7 @@ final class ClusterNode implements FailoverActions {
         loop.execute(() -> {
             long now = System.nanoTime();
             liveness.onLeaving(now);
-            engine.onPeerDead("peer " + peer + " left the membership channel (graceful stop)", now);
+            engine.onPeerLeft("peer " + peer + " left the membership channel (graceful stop)", now);
         });
     }
 
@@ -365,8 +379,10 @@ final class ClusterNode implements FailoverActions {
         }
         NodeState state = leaving && engine.readyToLeave() ? NodeState.LEAVING
                 : engine.peerStatus() == PeerStatus.UNKNOWN ? NodeState.STARTING : NodeState.RUNNING;
+        // With ping nodes the priority field carries the ping score (Heartbeat's pingd did the same with scores).
+        int priority = config.ha().policy().pingNodes().isEmpty() ? DEFAULT_PRIORITY : engine.pingScore();
         transport.send(new HeartbeatMessage(config.ha().clusterName(), self, generation, ++sequence, now,
-                lastPeerSendTimeNanos, state, DEFAULT_PRIORITY, digest16, claims));
+                lastPeerSendTimeNanos, state, priority, digest16, claims, engine.maintenance(), engine.maintenanceEpoch()));
     }
 
     @Override
@@ -394,6 +410,56 @@ final class ClusterNode implements FailoverActions {
         resourceThread.execute(() -> {
             Throwable failure = rs.stopAll();
             loop.execute(() -> engine.onGroupStopped(group, failure, System.nanoTime()));
+        });
+    }
+
+    @Override
+    public void fencePeer(String who) {
+        List<String> cmd = new ArrayList<>(config.ha().policy().fenceCommand());
+        cmd.add(who);
+        hookThread.execute(() -> {
+            String detail;
+            boolean ok;
+            try {
+                BoundedCommand.run(cmd, FENCE_TIMEOUT_MILLIS, true);
+                ok = true;
+                detail = String.join(" ", cmd) + " succeeded";
+            } catch (Exception e) {
+                ok = false;
+                detail = e.getMessage();
+            }
+            boolean result = ok;
+            String why = detail;
+            loop.execute(() -> engine.onFenceResult(result, why, System.nanoTime()));
+        });
+    }
+
+    /** Runs notify_command for every transition, off the core loop; a failing hook is logged, never fatal. */
+    @Override
+    public void onTransition(Transition t) {
+        List<String> notify = config.ha().policy().notifyCommand();
+        if (notify.isEmpty()) {
+            return;
+        }
+        List<String> cmd = new ArrayList<>(notify);
+        cmd.addAll(List.of(t.group(), t.to().label(), self, t.reason()));
+        hookThread.execute(() -> {
+            try {
+                BoundedCommand.run(cmd, NOTIFY_TIMEOUT_MILLIS, true);
+            } catch (Exception e) {
+                LOG.warn("notify_command for group {} -> {} failed: {}", t.group(), t.to().label(), e.getMessage());
+            }
+        });
+    }
+
+    /** The ping monitor's latest score (its own thread). */
+    void onPingScore(int score) {
+        loop.execute(() -> {
+            boolean changed = score != engine.pingScore();
+            engine.onPingScore(score, System.nanoTime());
+            if (changed) {
+                claimsChanged();
+            }
         });
     }
 
@@ -501,6 +567,15 @@ final class ClusterNode implements FailoverActions {
         return f;
     }
 
+    private String peerReason() {
+        return switch (engine.fenceState()) {
+            case RUNNING -> engine.peerStatusReason() + "; fencing it now";
+            case FAILED -> engine.peerStatusReason() + "; FENCING FAILED: " + engine.fenceDetail() + " (not taking over)";
+            case DONE -> engine.peerStatusReason() + "; fenced: " + engine.fenceDetail();
+            case NOT_NEEDED -> engine.peerStatusReason();
+        };
+    }
+
     private StatusSnapshot snapshot() {
         long now = System.nanoTime();
         List<StatusSnapshot.ResourceView> resources = new ArrayList<>();
@@ -514,7 +589,7 @@ final class ClusterNode implements FailoverActions {
         hbCounters.put("probes_sent", probesSent);
         hbCounters.put("probes_answered", probesAnswered);
         return new StatusSnapshot(self, engine.nodeState(), engine.maintenance(), generation, peer,
-                engine.peerStatus() == PeerStatus.ALIVE, engine.peerStatus().label(), engine.peerStatusReason(),
+                engine.peerStatus() == PeerStatus.ALIVE, engine.peerStatus().label(), peerReason(),
                 liveness.everHeard() ? TimeUnit.NANOSECONDS.toMillis(now - liveness.lastHeardNanos()) : -1,
                 lastRoundTripNanos < 0 ? -1 : lastRoundTripNanos / 1000, lastPeerAddress == null ? null
                         : lastPeerAddress.getAddress().getHostAddress(),
@@ -567,6 +642,7 @@ final class ClusterNode implements FailoverActions {
         if (transport != null) {
             transport.close();
         }
+        hookThread.shutdown();
     }
 
     /** Where heartbeats go, for the start-up log line. */

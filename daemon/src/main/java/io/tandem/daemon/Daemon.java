@@ -70,6 +70,7 @@ public final class Daemon {
     private GratuitousArpAnnouncer announcer;
     private ArpWatcher arpWatcher;
     private MembershipLink membership;
+    private PingMonitor ping;
     private ClusterNode cluster;
     private ControlServer control;
 
@@ -141,6 +142,10 @@ public final class Daemon {
         control = new ControlServer(socketPath, loopGroup, cluster, () -> reloader.get(),
                 Math.max(TimeUnit.SECONDS.toNanos(5), 4 * config.ha().deadtime().toNanos()));
         control.start();
+        if (!config.ha().policy().pingNodes().isEmpty()) {
+            ping = new PingMonitor(config.ha().policy(), cluster::onPingScore);
+            ping.start();
+        }
         cluster.start(loopGroup);
         membership = new MembershipLink(config, node, cluster);
         cluster.attach(membership);
@@ -172,6 +177,13 @@ public final class Daemon {
         List<String> restart = new ArrayList<>(io.tandem.heartbeat.HeartbeatReload.restartNeededFor(running.ha(), next.ha()));
         if (!running.groups().equals(next.groups())) {
             restart.add("haresources changed (groups are not yet re-read by reload)");
+        }
+        var policy = running.ha().policy();
+        var nextPolicy = next.ha().policy();
+        if (!policy.pingNodes().equals(nextPolicy.pingNodes()) || !policy.pingInterval().equals(nextPolicy.pingInterval())
+                || !policy.autoFailbackDelay().equals(nextPolicy.autoFailbackDelay())
+                || policy.fenceCommand().isEmpty() != nextPolicy.fenceCommand().isEmpty()) {
+            restart.add("ping nodes, auto_failback_delay or turning fencing on/off changed");
         }
         if (next.ha().garpCount() != running.ha().garpCount() || !next.ha().garpInterval().equals(running.ha().garpInterval())) {
             restart.add("garp_count/garp_interval changed");
@@ -265,6 +277,9 @@ public final class Daemon {
         }
         if (arpWatcher != null) {
             arpWatcher.close();
+        }
+        if (ping != null) {
+            ping.close();
         }
         closeQuietly(announcer);
         if (announcerThread != null) {

@@ -17,6 +17,12 @@ public interface FailoverActions {
      */
     void refreshGroup(String group);
 
+    /**
+     * Run the fencing command against the peer (it died without a goodbye and fencing is
+     * configured); report with {@link FailoverEngine#onFenceResult} on the failover thread.
+     */
+    void fencePeer(String peer);
+
     /** This node's claims changed: send a heartbeat now rather than at the next keepalive. */
     void claimsChanged();
 

@@ -84,6 +84,25 @@ public final class FailoverEngine {
     private long transitionCount;
     private long claimsVersion;
     private long arpEvidenceNanos = 15_000_000_000L;
+    private boolean pingConfigured;
+    private boolean fencingConfigured;
+    private long autoFailbackDelayNanos;
+    private int ownPingScore;
+    private long peerAliveSinceNanos;
+    private FenceState fence = FenceState.NOT_NEEDED;
+    private String fenceDetail = "";
+
+    /** Where fencing of a dead peer stands. */
+    public enum FenceState {
+        /** The peer is alive, or left with a goodbye, or fencing is not configured. */
+        NOT_NEEDED,
+        /** The fencing command runs: nothing is taken over until it succeeds. */
+        RUNNING,
+        /** The peer was fenced: taking over is safe. */
+        DONE,
+        /** The command failed: this node does not take over, and says why. */
+        FAILED
+    }
     private boolean maintenance;
     private long maintenanceEpoch;
     private boolean shuttingDown;
@@ -120,10 +139,13 @@ public final class FailoverEngine {
         }
         if (report.leaving()) {
             if (peerStatus != PeerStatus.DEAD) {
+                fence = FenceState.NOT_NEEDED;
                 setPeerStatus(PeerStatus.DEAD, "peer " + peer + " is shutting down (graceful leave)");
             }
         } else if (peerStatus != PeerStatus.ALIVE) {
             setPeerStatus(PeerStatus.ALIVE, "heartbeat received");
+            peerAliveSinceNanos = nowNanos;
+            fence = FenceState.NOT_NEEDED;
         }
         for (Group g : groups.values()) {
             Claim theirs = report.claim(g.name);
@@ -136,12 +158,29 @@ public final class FailoverEngine {
         evaluateAll(nowNanos);
     }
 
-    /** The heartbeat layer gave up on the peer (deadtime, or initdead at start-up). */
+    /** The heartbeat layer gave up on the peer (deadtime, or initdead at start-up): no goodbye. */
     public void onPeerDead(String reason, long nowNanos) {
         if (peerStatus == PeerStatus.DEAD) {
             return;
         }
         lastReport = new PeerReport(false, Map.of(), 0);
+        setPeerStatus(PeerStatus.DEAD, reason);
+        if (fencingConfigured) {
+            fence = FenceState.RUNNING;
+            fenceDetail = "";
+            LOG.warn("fencing peer {} before taking anything over from it", peer);
+            actions.fencePeer(peer);
+        }
+        evaluateAll(nowNanos);
+    }
+
+    /** The peer left with a goodbye (graceful stop): dead at once, and nothing to fence. */
+    public void onPeerLeft(String reason, long nowNanos) {
+        if (peerStatus == PeerStatus.DEAD) {
+            return;
+        }
+        lastReport = new PeerReport(false, Map.of(), 0);
+        fence = FenceState.NOT_NEEDED;
         setPeerStatus(PeerStatus.DEAD, reason);
         evaluateAll(nowNanos);
     }
@@ -304,6 +343,57 @@ public final class FailoverEngine {
     }
 
     /**
+     * The policies from ha.cf. With ping nodes, each node's score (how many ping entries it
+     * reaches) travels in its heartbeat: a node that reaches none does not take over from a silent
+     * peer, and a holder that reaches fewer than the peer hands over. With fencing, a peer that
+     * died without a goodbye is fenced before anything is taken over from it.
+     */
+    public void configure(boolean pingNodes, boolean fencing, long autoFailbackDelayNanos) {
+        this.pingConfigured = pingNodes;
+        this.fencingConfigured = fencing;
+        this.autoFailbackDelayNanos = autoFailbackDelayNanos;
+    }
+
+    /** This node's current ping score (reachable ping entries). */
+    public void onPingScore(int score, long nowNanos) {
+        if (score == ownPingScore) {
+            return;
+        }
+        LOG.info("ping nodes reachable from this node: {} (was {})", score, ownPingScore);
+        ownPingScore = score;
+        evaluateAll(nowNanos);
+    }
+
+    public int pingScore() {
+        return ownPingScore;
+    }
+
+    /** The fencing command finished. */
+    public void onFenceResult(boolean ok, String detail, long nowNanos) {
+        if (fence != FenceState.RUNNING) {
+            return;
+        }
+        fence = ok ? FenceState.DONE : FenceState.FAILED;
+        fenceDetail = detail;
+        if (ok) {
+            LOG.warn("peer {} fenced: {}", peer, detail);
+        } else {
+            LOG.error("FENCING FAILED for peer {}: {}; NOT taking over its groups (a peer that might still run must not "
+                    + "share the VIPs). Check the fence command, then 'tandemctl takeover' once the peer is known down",
+                    peer, detail);
+        }
+        evaluateAll(nowNanos);
+    }
+
+    public FenceState fenceState() {
+        return fence;
+    }
+
+    public String fenceDetail() {
+        return fenceDetail;
+    }
+
+    /**
      * How long ARP evidence that the peer holds a group counts (default 15 s). It must outlast a few
      * of the holder's periodic re-announcements, which are what keep the evidence fresh.
      */
@@ -346,8 +436,15 @@ public final class FailoverEngine {
         evaluate(g, nowNanos);
     }
 
-    /** Called every few milliseconds: lets expired ARP evidence count no more. */
+    /** Called every few milliseconds: lets expired ARP evidence count no more, ends failback delays. */
     public void onTick(long nowNanos) {
+        if (autoFailback && autoFailbackDelayNanos > 0 && peerStatus == PeerStatus.ALIVE) {
+            for (Group g : groups.values()) {
+                if (g.state == GroupState.ACTIVE && !g.preferredIsSelf) {
+                    evaluate(g, nowNanos);
+                }
+            }
+        }
         for (Group g : groups.values()) {
             if (g.peerSeen && g.peerSeenUntilNanos - nowNanos <= 0) {
                 g.peerSeen = false;
@@ -435,7 +532,7 @@ public final class FailoverEngine {
             moving |= g.state == GroupState.STARTING || g.state == GroupState.STOPPING;
             fault |= g.state == GroupState.FAILED;
         }
-        if (fault) {
+        if (fault || fence == FenceState.FAILED) {
             return "fault";
         }
         if (moving) {
@@ -456,6 +553,7 @@ public final class FailoverEngine {
     }
 
     private void evaluate(Group g, long nowNanos) {
+        nowForDelay = nowNanos;
         if (maintenance) {
             // Frozen: whatever runs keeps running, whatever is down stays down.
             return;
@@ -527,6 +625,16 @@ public final class FailoverEngine {
                         ? Decision.hold("operator takeover (peer " + peer + " not heard yet)")
                         : Decision.release("waiting for peer " + peer + " (initdead)");
             case DEAD:
+                if (pingConfigured && ownPingScore == 0) {
+                    return Decision.release("this node reaches no ping node while peer " + peer
+                            + " is silent: probably this node is the isolated one; not taking over");
+                }
+                if (fence == FenceState.RUNNING) {
+                    return Decision.release("fencing peer " + peer + " before taking over");
+                }
+                if (fence == FenceState.FAILED) {
+                    return Decision.release("fencing peer " + peer + " failed (" + fenceDetail + "); not taking over");
+                }
                 if (g.peerSeen && !g.preferredIsSelf) {
                     return Decision.release("split brain: peer " + peer
                             + " still answers ARP for the group with heartbeats down; the preferred node keeps it");
@@ -553,7 +661,11 @@ public final class FailoverEngine {
             if (theirs.wants()) {
                 return Decision.release("operator takeover on peer " + peer);
             }
-            if (autoFailback && !g.preferredIsSelf && !theirs.yields()) {
+            if (pingConfigured && ownPingScore < lastReport.pingScore()) {
+                return Decision.release("peer " + peer + " reaches " + lastReport.pingScore() + " ping node(s), this node "
+                        + ownPingScore + ": handing over");
+            }
+            if (autoFailback && !g.preferredIsSelf && !theirs.yields() && failbackDelayOver()) {
                 return Decision.release("auto_failback: preferred node " + peer + " is back");
             }
             return Decision.hold("holding");
@@ -571,9 +683,21 @@ public final class FailoverEngine {
                     ? Decision.hold("peer " + peer + " stands by")
                     : Decision.release("standing by");
         }
+        if (pingConfigured && ownPingScore != lastReport.pingScore()) {
+            return ownPingScore > lastReport.pingScore()
+                    ? Decision.hold("this node reaches more ping nodes (" + ownPingScore + ") than peer " + peer + " ("
+                            + lastReport.pingScore() + ")")
+                    : Decision.release("peer " + peer + " reaches more ping nodes");
+        }
         return g.preferredIsSelf
                 ? Decision.hold("preferred node for " + g.name)
                 : Decision.release("peer " + peer + " is the preferred node");
+    }
+
+    private long nowForDelay;
+
+    private boolean failbackDelayOver() {
+        return nowForDelay - peerAliveSinceNanos - autoFailbackDelayNanos >= 0;
     }
 
     /** Symmetric: the two nodes, each evaluating with its own claim first, pick the same keeper. */

@@ -14,16 +14,23 @@ import java.util.Map;
  * @param maintenance the peer is in maintenance mode
  * @param maintenanceEpoch how many times an operator switched maintenance on or off, cluster-wide;
  *                the node with the higher epoch has the newer word, so either node's switch wins
+ * @param pingScore how many ping nodes (or groups) the peer reaches; compared with ours when ping
+ *                nodes are configured
  */
 public record PeerReport(boolean leaving, Map<String, Claim> claims, long ackedClaimsVersion, boolean maintenance,
-        long maintenanceEpoch) {
+        long maintenanceEpoch, int pingScore) {
     public PeerReport {
         claims = Map.copyOf(claims);
     }
 
+    public PeerReport(boolean leaving, Map<String, Claim> claims, long ackedClaimsVersion, boolean maintenance,
+            long maintenanceEpoch) {
+        this(leaving, claims, ackedClaimsVersion, maintenance, maintenanceEpoch, 0);
+    }
+
     /** A report from a peer that is not in maintenance and never was. */
     public PeerReport(boolean leaving, Map<String, Claim> claims, long ackedClaimsVersion) {
-        this(leaving, claims, ackedClaimsVersion, false, 0);
+        this(leaving, claims, ackedClaimsVersion, false, 0, 0);
     }
 
     public Claim claim(String group) {

@@ -355,6 +355,93 @@ class FailoverEngineTest {
         assertFalse(e.onCommand(Command.FAILBACK, null, now).accepted());
     }
 
+    private static PeerReport peerWithPing(boolean holding, int pingScore) {
+        return new PeerReport(false, Map.of(G, new Claim(holding, false, false)), Long.MAX_VALUE, false, 0, pingScore);
+    }
+
+    @Test
+    void nodeThatReachesNoPingNodeShouldNotTakeOverFromASilentPeer() {
+        FailoverEngine e = engine("d2", "d1", false);
+        e.configure(true, false, 0);
+        e.onPingScore(0, now);
+        e.onPeerReport(peerWithPing(true, 1), now);
+        e.onPeerDead("no heartbeat for 250ms", now);
+        assertEquals(GroupState.STANDBY, e.stateOf(G), "isolated: must not take over");
+        e.onPingScore(1, now);
+        assertEquals(GroupState.STARTING, e.stateOf(G), "reaches the ping node again: the peer is really gone");
+    }
+
+    @Test
+    void activeNodeThatLosesItsPingNodesShouldHandOverToAPeerThatSeesThem() {
+        FailoverEngine e = engine("d1", "d1", false);
+        e.configure(true, false, 0);
+        e.onPingScore(1, now);
+        e.onPeerReport(peerWithPing(false, 1), now);
+        e.onGroupStarted(G, null, now);
+        e.onPingScore(0, now);
+        assertEquals(GroupState.STOPPING, e.stateOf(G));
+        e.onGroupStopped(G, null, now);
+        e.onPeerReport(peerWithPing(false, 1), now);
+        assertEquals(GroupState.STANDBY, e.stateOf(G), "the peer reaches more ping nodes: it takes the group");
+    }
+
+    @Test
+    void peerThatReachesMorePingNodesShouldGetTheGroupWhenNobodyHoldsIt() {
+        FailoverEngine e = engine("d2", "d1", false);
+        e.configure(true, false, 0);
+        e.onPingScore(2, now);
+        e.onPeerReport(peerWithPing(false, 1), now);
+        assertEquals(GroupState.STARTING, e.stateOf(G), "ping score beats the preferred node");
+    }
+
+    @Test
+    void fencingShouldRunBeforeTakingOverAndAFailureShouldBlockIt() {
+        FailoverEngine e = engine("d2", "d1", false);
+        e.configure(false, true, 0);
+        e.onPeerReport(peer(true, false, false), now);
+        e.onPeerDead("no heartbeat for 250ms", now);
+        assertEquals(List.of("fence d1"), actions.calls);
+        assertEquals(GroupState.STANDBY, e.stateOf(G), "nothing is taken over while fencing runs");
+        e.onFenceResult(false, "ipmi-off exited 1: connection refused", now);
+        assertEquals(GroupState.STANDBY, e.stateOf(G));
+        assertEquals("fault", e.nodeState());
+        assertEquals(FailoverEngine.FenceState.FAILED, e.fenceState());
+    }
+
+    @Test
+    void successfulFencingShouldLetTheTakeoverProceed() {
+        FailoverEngine e = engine("d2", "d1", false);
+        e.configure(false, true, 0);
+        e.onPeerReport(peer(true, false, false), now);
+        e.onPeerDead("no heartbeat for 250ms", now);
+        e.onFenceResult(true, "powered off", now);
+        assertEquals(GroupState.STARTING, e.stateOf(G));
+    }
+
+    @Test
+    void aPeerThatSaidGoodbyeShouldNotBeFenced() {
+        FailoverEngine e = engine("d2", "d1", false);
+        e.configure(false, true, 0);
+        e.onPeerReport(peer(true, false, false), now);
+        e.onPeerReport(new PeerReport(true, Map.of(G, new Claim(false, false, true)), Long.MAX_VALUE), now);
+        assertTrue(actions.calls.stream().noneMatch(c -> c.startsWith("fence")));
+        assertEquals(GroupState.STARTING, e.stateOf(G));
+    }
+
+    @Test
+    void autoFailbackShouldWaitForTheConfiguredDelay() {
+        FailoverEngine e = engine("d2", "d1", true);
+        e.configure(false, false, 30_000_000_000L);
+        e.onPeerDead("gone", now);
+        e.onGroupStarted(G, null, now);
+        e.onPeerReport(peer(false, false, false), now);
+        assertEquals(GroupState.ACTIVE, e.stateOf(G), "the preferred node just came back: wait");
+        e.onTick(now + 29_000_000_000L);
+        assertEquals(GroupState.ACTIVE, e.stateOf(G));
+        e.onTick(now + 30_000_000_000L);
+        assertEquals(GroupState.STOPPING, e.stateOf(G), "delay over: give it back");
+    }
+
     private FailoverEngine active(String self, String preferred, boolean autoFailback) {
         FailoverEngine e = engine(self, preferred, autoFailback);
         e.onPeerReport(peer(false, false, false), now);

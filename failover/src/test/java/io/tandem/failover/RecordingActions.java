@@ -20,6 +20,11 @@ final class RecordingActions implements FailoverActions {
     }
 
     @Override
+    public void fencePeer(String peer) {
+        calls.add("fence " + peer);
+    }
+
+    @Override
     public void refreshGroup(String group) {
         calls.add("refresh " + group);
     }

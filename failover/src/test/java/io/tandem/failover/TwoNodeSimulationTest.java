@@ -43,6 +43,10 @@ class TwoNodeSimulationTest {
         }
 
         @Override
+        public void fencePeer(String peer) {
+        }
+
+        @Override
         public void claimsChanged() {
             dirty = true;
         }

@@ -33,7 +33,9 @@ import java.util.Objects;
  *    48      8    link echo time ns      | this medium's only    LINK_ECHO_TIME_OFFSET
  *    56      8    link echo hold ns (&gt;=0)/                        LINK_ECHO_HOLD_OFFSET
  *    64     16    config digest                                 CONFIG_DIGEST_OFFSET
- *    80    1+n    cluster name                                  CLUSTER_LENGTH_OFFSET
+ *    80      1    node flags: MAINTENANCE=1                     NODE_FLAGS_OFFSET
+ *    81      8    maintenance epoch (&gt;= 0)                      MAINTENANCE_EPOCH_OFFSET
+ *    89    1+n    cluster name                                  CLUSTER_LENGTH_OFFSET
  *          1+n    node name
  *           1     group count (0..32), then per group:
  *          1+n      group name
@@ -42,7 +44,7 @@ import java.util.Objects;
  * </pre>
  * A datagram is at most {@value #MAX_DATAGRAM_BYTES} bytes, and the part before the MAC at most
  * {@code 1400 - 32} bytes whatever the key, so any message can be signed with any key. The
- * smallest datagram is 85 bytes plus the MAC.
+ * smallest datagram is 94 bytes plus the MAC.
  *
  * <p>The three link fields are written per medium by the transport (so one heartbeat is signed
  * once per medium): the sender's transport clock when it sent on this medium, and the link send
@@ -97,7 +99,11 @@ public final class HeartbeatCodec {
     static final int LINK_ECHO_TIME_OFFSET = 48;
     static final int LINK_ECHO_HOLD_OFFSET = 56;
     static final int CONFIG_DIGEST_OFFSET = 64;
-    static final int CLUSTER_LENGTH_OFFSET = 80;
+    static final int NODE_FLAGS_OFFSET = 80;
+    static final int MAINTENANCE_EPOCH_OFFSET = 81;
+    static final int CLUSTER_LENGTH_OFFSET = 89;
+    /** Node flag: the sender is in maintenance mode. */
+    static final int FLAG_MAINTENANCE = 1;
     /** Length of the fixed part, before the cluster name. */
     static final int FIXED_BYTES = CLUSTER_LENGTH_OFFSET;
     /** The shortest part before the MAC: one-byte cluster and node names, no groups. */
@@ -208,6 +214,8 @@ public final class HeartbeatCodec {
         LONG.set(b, LINK_ECHO_TIME_OFFSET, linkEchoNanos);
         LONG.set(b, LINK_ECHO_HOLD_OFFSET, linkEchoHoldNanos);
         System.arraycopy(m.configDigestNoCopy(), 0, b, CONFIG_DIGEST_OFFSET, HeartbeatMessage.CONFIG_DIGEST_BYTES);
+        b[NODE_FLAGS_OFFSET] = (byte) (m.maintenance() ? FLAG_MAINTENANCE : 0);
+        LONG.set(b, MAINTENANCE_EPOCH_OFFSET, m.maintenanceEpoch());
         int p = CLUSTER_LENGTH_OFFSET;
         b[p++] = (byte) clusterBytes.length;
         System.arraycopy(clusterBytes, 0, b, p, clusterBytes.length);
@@ -302,6 +310,7 @@ public final class HeartbeatCodec {
     private DropReason checkStructure(byte[] b, int end) {
         if (NodeState.fromCode(u8(b, STATE_OFFSET)) == null || (long) LONG.get(b, GENERATION_OFFSET) < 0
                 || (long) LONG.get(b, SEQUENCE_OFFSET) < 0 || (long) LONG.get(b, LINK_ECHO_HOLD_OFFSET) < 0
+                || (u8(b, NODE_FLAGS_OFFSET) & ~FLAG_MAINTENANCE) != 0 || (long) LONG.get(b, MAINTENANCE_EPOCH_OFFSET) < 0
                 || end > MAX_UNSIGNED_BYTES) {
             return DropReason.MALFORMED;
         }
@@ -426,7 +435,8 @@ public final class HeartbeatCodec {
         return new HeartbeatMessage(cluster, node, (long) LONG.get(b, GENERATION_OFFSET),
                 (long) LONG.get(b, SEQUENCE_OFFSET), (long) LONG.get(b, SEND_TIME_OFFSET),
                 (long) LONG.get(b, ECHO_TIME_OFFSET), NodeState.fromCode(u8(b, STATE_OFFSET)),
-                u16(b, PRIORITY_OFFSET), digest, groups);
+                u16(b, PRIORITY_OFFSET), digest, groups, (u8(b, NODE_FLAGS_OFFSET) & FLAG_MAINTENANCE) != 0,
+                (long) LONG.get(b, MAINTENANCE_EPOCH_OFFSET));
     }
 
     private static String name(byte[] b, int p) {

@@ -24,6 +24,8 @@ import java.util.Set;
  * @param priority      the sender's priority, 0..65535
  * @param configDigest  the first 16 bytes of the sender's config digest; a mismatch is reported
  * @param groups        what the sender says about each resource group, group names unique
+ * @param maintenance   the sender is in maintenance mode
+ * @param maintenanceEpoch how many times maintenance was switched cluster-wide, as the sender knows it
  */
 public record HeartbeatMessage(
         String cluster,
@@ -35,7 +37,9 @@ public record HeartbeatMessage(
         NodeState state,
         int priority,
         byte[] configDigest,
-        List<GroupClaim> groups) {
+        List<GroupClaim> groups,
+        boolean maintenance,
+        long maintenanceEpoch) {
 
     /** Length of {@link #configDigest()}. */
     public static final int CONFIG_DIGEST_BYTES = 16;
@@ -47,7 +51,17 @@ public record HeartbeatMessage(
     public static final int MAX_PRIORITY = 0xFFFF;
 
     /** Checks every rule above and copies the digest and the group list. */
+    /** A heartbeat of a node that is not in maintenance and never was. */
+    public HeartbeatMessage(String cluster, String node, long generation, long sequence, long sendTimeNanos,
+            long echoTimeNanos, NodeState state, int priority, byte[] configDigest, List<GroupClaim> groups) {
+        this(cluster, node, generation, sequence, sendTimeNanos, echoTimeNanos, state, priority, configDigest, groups,
+                false, 0);
+    }
+
     public HeartbeatMessage {
+        if (maintenanceEpoch < 0) {
+            throw new IllegalArgumentException("maintenanceEpoch=" + maintenanceEpoch + " must be >= 0");
+        }
         checkName("cluster", cluster);
         checkName("node", node);
         if (generation < 0) {
@@ -127,12 +141,15 @@ public record HeartbeatMessage(
                 && state == m.state
                 && priority == m.priority
                 && Arrays.equals(configDigest, m.configDigest)
-                && groups.equals(m.groups);
+                && groups.equals(m.groups)
+                && maintenance == m.maintenance
+                && maintenanceEpoch == m.maintenanceEpoch;
     }
 
     @Override
     public int hashCode() {
-        int h = Objects.hash(cluster, node, generation, sequence, sendTimeNanos, echoTimeNanos, state, priority, groups);
+        int h = Objects.hash(cluster, node, generation, sequence, sendTimeNanos, echoTimeNanos, state, priority, groups,
+                maintenance, maintenanceEpoch);
         return 31 * h + Arrays.hashCode(configDigest);
     }
 
@@ -141,6 +158,7 @@ public record HeartbeatMessage(
         return "HeartbeatMessage[cluster=" + cluster + ", node=" + node + ", generation=" + generation
                 + ", sequence=" + sequence + ", sendTimeNanos=" + sendTimeNanos + ", echoTimeNanos=" + echoTimeNanos
                 + ", state=" + state + ", priority=" + priority
-                + ", configDigest=" + HexFormat.of().formatHex(configDigest) + ", groups=" + groups + "]";
+                + ", configDigest=" + HexFormat.of().formatHex(configDigest) + ", groups=" + groups
+                + ", maintenance=" + maintenance + ", maintenanceEpoch=" + maintenanceEpoch + "]";
     }
 }

@@ -69,9 +69,20 @@ class HeartbeatCodecTest {
     }
 
     @Test
+    void shouldCarryMaintenanceModeAndItsEpoch() {
+        HeartbeatMessage m = new HeartbeatMessage(CLUSTER, "alpha", 1, 2, 3, 4, NodeState.RUNNING, 7, DIGEST,
+                List.of(), true, 5);
+        ByteBuf out = Unpooled.buffer();
+        codec.encode(m, out);
+        HeartbeatMessage back = codec.decode(out).message();
+        assertEquals(true, back.maintenance());
+        assertEquals(5, back.maintenanceEpoch());
+    }
+
+    @Test
     void shouldWriteTheDocumentedLayout() {
         HeartbeatMessage m = new HeartbeatMessage(CLUSTER, "alpha", 0x0102030405060708L, 9, 10, 11,
-                NodeState.RUNNING, 0x1234, DIGEST, List.of(new GroupClaim("web", true, false, true)));
+                NodeState.RUNNING, 0x1234, DIGEST, List.of(new GroupClaim("web", true, false, true)), true, 42);
         ByteBuf out = Unpooled.buffer();
         codec.encode(m, 12, 13, 14, out);
         ByteBuffer b = ByteBuffer.wrap(io.netty.buffer.ByteBufUtil.getBytes(out));
@@ -91,8 +102,10 @@ class HeartbeatCodecTest {
         assertEquals(13, b.getLong(48), "link echo time");
         assertEquals(14, b.getLong(56), "link echo hold");
         assertArrayEquals(DIGEST, Arrays.copyOfRange(b.array(), 64, 80));
-        assertEquals(CLUSTER.length(), b.get(80));
-        int node = 81 + CLUSTER.length();
+        assertEquals(1, b.get(80), "node flags: maintenance");
+        assertEquals(42, b.getLong(81), "maintenance epoch");
+        assertEquals(CLUSTER.length(), b.get(89));
+        int node = 90 + CLUSTER.length();
         assertEquals(5, b.get(node));
         int groups = node + 1 + 5;
         assertEquals(1, b.get(groups));
@@ -300,6 +313,8 @@ class HeartbeatCodecTest {
                 RawDatagram.unsignedPartOf(valid, 32).set(HeartbeatCodec.GENERATION_OFFSET, 0x80).signedWith(KEY),
                 RawDatagram.unsignedPartOf(valid, 32).set(HeartbeatCodec.SEQUENCE_OFFSET, 0xFF).signedWith(KEY),
                 RawDatagram.unsignedPartOf(valid, 32).set(HeartbeatCodec.LINK_ECHO_HOLD_OFFSET, 0x80).signedWith(KEY),
+                RawDatagram.unsignedPartOf(valid, 32).set(HeartbeatCodec.NODE_FLAGS_OFFSET, 2).signedWith(KEY),
+                RawDatagram.unsignedPartOf(valid, 32).set(HeartbeatCodec.MAINTENANCE_EPOCH_OFFSET, 0x80).signedWith(KEY),
                 RawDatagram.unsignedPartOf(valid, 32).set(end - 1, 8).signedWith(KEY),
                 RawDatagram.unsignedPartOf(valid, 32).u8(0).signedWith(KEY),
                 RawDatagram.withHeaderOf(valid).name(CLUSTER).u8(0).u8(0).signedWith(KEY),

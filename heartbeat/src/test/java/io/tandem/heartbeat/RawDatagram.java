@@ -12,7 +12,7 @@ import javax.crypto.spec.SecretKeySpec;
 final class RawDatagram {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-    /** Starts with the fixed 80 bytes of {@code valid} (a datagram from the codec). */
+    /** Starts with the fixed 89 bytes of {@code valid} (a datagram from the codec). */
     static RawDatagram withHeaderOf(byte[] valid) {
         RawDatagram d = new RawDatagram();
         d.out.write(valid, 0, HeartbeatCodec.FIXED_BYTES);

@@ -130,6 +130,14 @@ public final class DirectorLab implements AutoCloseable {
         Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rw-------"));
     }
 
+    /** Appends lines to both directors' ha.cf (before the daemons start). */
+    public void appendHaCf(String... lines) throws IOException {
+        for (String d : List.of("d1", "d2")) {
+            Path haCf = configDir(d).resolve("ha.cf");
+            Files.writeString(haCf, Files.readString(haCf) + String.join("\n", lines) + "\n");
+        }
+    }
+
     /** Replaces both directors' haresources with {@code lines} (before the daemons start). */
     public void writeHaresources(String... lines) throws IOException {
         for (String d : List.of("d1", "d2")) {

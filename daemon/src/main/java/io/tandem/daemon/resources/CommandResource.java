@@ -1,13 +1,8 @@
 package io.tandem.daemon.resources;
 
 import io.tandem.failover.Resource;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A resource run by a command, the way Heartbeat ran everything that was not an address: a
@@ -73,37 +68,6 @@ public final class CommandResource implements Resource {
     }
 
     private int run(List<String> command, boolean mustSucceed) throws Exception {
-        // Output goes to a file: a chatty script can never block on a full pipe while we wait for it.
-        Path output = Files.createTempFile("tandem-resource", ".out");
-        try {
-            Process p;
-            try {
-                p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-            } catch (IOException e) {
-                throw new IOException(String.join(" ", command) + " could not be run: " + e.getMessage(), e);
-            }
-            p.getOutputStream().close();
-            if (!p.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                throw new IOException(String.join(" ", command) + " did not finish within " + timeoutMillis + " ms; killed");
-            }
-            int code = p.exitValue();
-            if (mustSucceed && code != 0) {
-                String last = lastLine(output);
-                throw new IOException(String.join(" ", command) + " exited " + code + (last.isEmpty() ? "" : ": " + last));
-            }
-            return code;
-        } finally {
-            Files.deleteIfExists(output);
-        }
-    }
-
-    private static String lastLine(Path file) throws IOException {
-        byte[] all = Files.readAllBytes(file);
-        int from = Math.max(0, all.length - 4096);
-        String tail = new String(all, from, all.length - from, StandardCharsets.UTF_8).strip();
-        int nl = tail.lastIndexOf('\n');
-        return nl >= 0 ? tail.substring(nl + 1) : tail;
+        return BoundedCommand.run(command, timeoutMillis, mustSucceed);
     }
 }
