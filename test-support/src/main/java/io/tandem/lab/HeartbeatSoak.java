@@ -47,6 +47,7 @@ public final class HeartbeatSoak {
                 stressor = new ProcessBuilder("stress-ng", "--cpu", "0", "--timeout", seconds + "s", "--quiet")
                         .redirectErrorStream(true).redirectOutput(work.resolve("stress-ng.log").toFile()).start();
             }
+            long deadBefore = count(lab.log("d1"), "-> dead") + count(lab.log("d2"), "-> dead");
             long t1 = lab.status("d1").path("transitions").asLong();
             long t2 = lab.status("d2").path("transitions").asLong();
             OUT.printf("soak: %d s, %d%% loss on the eth0 heartbeat link%s%s, keepalive %s, deadtime %s%n", seconds,
@@ -60,10 +61,12 @@ public final class HeartbeatSoak {
             }
             long false1 = lab.status("d1").path("transitions").asLong() - t1;
             long false2 = lab.status("d2").path("transitions").asLong() - t2;
-            long deadVerdicts = count(lab.log("d1"), "-> dead") + count(lab.log("d2"), "-> dead");
+            long deadVerdicts = count(lab.log("d1"), "-> dead") + count(lab.log("d2"), "-> dead") - deadBefore;
             long received = lab.status("d2").path("heartbeat").path("received").asLong();
-            OUT.printf("result: %d false failovers (group transitions d1=%d d2=%d), %d 'peer dead' verdicts, d2 received %d "
-                    + "heartbeats%n", false1 + false2, false1, false2, deadVerdicts, received);
+            long probes = lab.status("d1").path("heartbeat").path("probes_sent").asLong()
+                    + lab.status("d2").path("heartbeat").path("probes_sent").asLong();
+            OUT.printf("result: %d group transitions (d1=%d d2=%d) and %d 'peer dead' verdicts during the window; d2 received %d "
+                    + "heartbeats; %d suspicion probes sent%n", false1 + false2, false1, false2, deadVerdicts, received, probes);
         } finally {
             if (stressor != null) {
                 stressor.destroy();
