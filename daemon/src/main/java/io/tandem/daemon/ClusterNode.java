@@ -246,8 +246,31 @@ final class ClusterNode implements FailoverActions {
         for (GroupClaim c : m.groups()) {
             claims.put(c.group(), new Claim(c.holding(), c.wants(), c.yields()));
         }
+        boolean wasDead = engine.peerStatus() == PeerStatus.DEAD;
         engine.onPeerReport(new PeerReport(m.state() == NodeState.LEAVING, claims, ackedClaimsVersion(m), m.maintenance(),
                 m.maintenanceEpoch(), m.priority()), receivedNanos);
+        if (wasDead && engine.peerStatus() == PeerStatus.ALIVE) {
+            refreshPeerNeighbours();
+        }
+    }
+
+    /**
+     * The peer is heard again after a silence (a cable back in, a partition healed). While it was
+     * gone our kernel's neighbour entry for it failed, and the kernel retries resolution only once a
+     * second: our heartbeats (and our goodbye, were we stopped now) would be lost until then. Flushing
+     * the entry makes the next datagram resolve the peer at once.
+     */
+    private void refreshPeerNeighbours() {
+        for (io.tandem.config.UcastMedium m : config.ha().ucast()) {
+            String ip = m.peer().getHostAddress();
+            resourceThread.execute(() -> {
+                try {
+                    BoundedCommand.run(List.of("ip", "neigh", "flush", "to", ip), 2_000, false);
+                } catch (Exception e) {
+                    LOG.debug("flushing the neighbour entry of {}: {}", ip, e.getMessage());
+                }
+            });
+        }
     }
 
     /**
