@@ -36,6 +36,23 @@ final class LibC {
     static final int SO_RCVTIMEO = 20;
     static final int SOL_PACKET = 263;
     static final int PACKET_IGNORE_OUTGOING = 23;
+    static final int PACKET_RX_RING = 5;
+    static final int PACKET_TX_RING = 13;
+    static final int PACKET_LOSS = 14;
+    static final int PACKET_VERSION = 10;
+    static final int PACKET_RESERVE = 12;
+    static final int PACKET_FANOUT = 18;
+    static final int PACKET_QDISC_BYPASS = 20;
+    static final int PACKET_STATISTICS = 6;
+    static final int TPACKET_V3 = 2;
+    static final int PACKET_FANOUT_HASH = 0;
+    static final int PACKET_FANOUT_FLAG_DEFRAG = 0x8000;
+    static final int SO_ATTACH_FILTER = 26;
+
+    static final int PROT_READ = 0x1;
+    static final int PROT_WRITE = 0x2;
+    static final int MAP_SHARED = 0x01;
+    static final long MAP_FAILED = -1L;
     static final int SOL_NETLINK = 270;
     static final int NETLINK_CAP_ACK = 10;
     static final int NETLINK_EXT_ACK = 11;
@@ -67,9 +84,19 @@ final class LibC {
 
     static native long recv(int fd, Pointer buf, long len, int flags);
 
+    /** sendto with the buffer given as a native address: sends straight out of a mapped ring. */
+    static native long sendto(int fd, long bufAddress, long len, int flags, Pointer destAddr, int addrLen);
+
+    static native long mmap(long addr, long length, int prot, int flags, int fd, long offset);
+
+    static native int munmap(long addr, long length);
+
     static native int close(int fd);
 
     static native int setsockopt(int fd, int level, int name, Pointer value, int valueLen);
+
+    /** {@code valueLen} points at a socklen_t (an int) holding the buffer's size, then the value's. */
+    static native int getsockopt(int fd, int level, int name, Pointer value, Pointer valueLen);
 
     static native int poll(Pointer fds, long nfds, int timeoutMillis);
 

@@ -139,6 +139,46 @@ public final class RtNetlink implements Closeable {
     }
 
     /**
+     * The kernel's neighbour entry for {@code address} on {@code ifIndex} ({@code ip neigh get}),
+     * or null if it holds none.
+     */
+    public synchronized NeighbourEntry neighbour(int ifIndex, InetAddress address) throws LinuxException {
+        String operation = "RTM_GETNEIGH " + InetAddressText.of(address) + " ifindex " + ifIndex;
+        int requestSeq = nextSeq();
+        request.clear();
+        NeighbourMessage.writeGet(request, requestSeq, ifIndex, address);
+        NeighbourEntry[] found = {null};
+        try {
+            transact(operation, requestSeq, (buffer, message) -> {
+                NeighbourEntry entry = NeighbourMessage.read(buffer, message, address);
+                if (entry != null) {
+                    found[0] = entry;
+                }
+            });
+        } catch (LinuxException e) {
+            if (e.errno() == Errno.ENOENT) {
+                return null;
+            }
+            throw e;
+        }
+        return found[0];
+    }
+
+    /**
+     * Asks the kernel to resolve {@code address} on {@code ifIndex} now (RTM_NEWNEIGH with
+     * {@code NTF_USE}): it sends an ARP request or neighbour solicitation as if a packet were
+     * routed there; look the result up with {@link #neighbour} a moment later. An entry already
+     * resolved is left as it is (and confirmed if stale).
+     */
+    public synchronized void resolveNeighbour(int ifIndex, InetAddress address) throws LinuxException {
+        String operation = "RTM_NEWNEIGH use " + InetAddressText.of(address) + " ifindex " + ifIndex;
+        int requestSeq = nextSeq();
+        request.clear();
+        NeighbourMessage.writeUse(request, requestSeq, ifIndex, address);
+        transact(operation, requestSeq, null);
+    }
+
+    /**
      * The index of {@code ifName} in this socket's namespace.
      *
      * @throws LinuxException {@link Errno#ENODEV} naming the interface if there is none

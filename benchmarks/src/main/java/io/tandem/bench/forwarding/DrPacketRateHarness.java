@@ -141,11 +141,16 @@ public final class DrPacketRateHarness {
                         + EthernetFrame.macText(RS_MAC) + " fwd to eth0\n}\n}\n");
             }
             long before = received();
+            long allocatedBefore = tandem ? forwarder.allocatedBytes() : 0;
             long start = System.nanoTime();
             long sent = call(executorIn(name("client")), () -> blast(seconds));
             double elapsedS = (System.nanoTime() - start) / 1e9;
             Thread.sleep(200);
             long received = received() - before;
+            if (tandem) {
+                System.out.printf("%s: forwarding thread allocated %,d bytes during the run%n", mode,
+                        forwarder.allocatedBytes() - allocatedBefore);
+            }
             System.out.printf("%s: sent %,d frames in %.2f s (%,.0f pps), received %,d%s%n",
                     mode, sent, elapsedS, sent / elapsedS, received,
                     tandem ? " " + forwarder.counters() : "");
