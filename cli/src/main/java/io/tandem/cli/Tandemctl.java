@@ -98,80 +98,97 @@ public final class Tandemctl implements Callable<Integer> {
         void print(JsonNode answer, PrintWriter out, PrintWriter err);
     }
 
-    @Command(name = "status", description = "Show this node, its peer, groups and resources.")
-    static final class Status implements Callable<Integer> {
+    /**
+     * What every subcommand shares: the parent (socket, output), {@code --json}, and one request
+     * to the daemon whose answer a printer turns into text.
+     */
+    abstract static class DaemonCommand implements Callable<Integer> {
         @ParentCommand
         Tandemctl parent;
 
         @Option(names = "--json", description = "print the daemon's JSON answer")
         boolean json;
 
+        /** The request's {@code command}. */
+        abstract String command();
+
+        /** Extra request fields, or null. */
+        ObjectNode fields() {
+            return null;
+        }
+
+        ResultPrinter printer() {
+            return StatusPrinter::printMove;
+        }
+
         @Override
         public Integer call() {
-            return parent.call("status", null, json, StatusPrinter::print);
+            return parent.call(command(), fields(), json, printer());
+        }
+    }
+
+    /** A subcommand that names a group (default: all). */
+    abstract static class GroupCommand extends DaemonCommand {
+        @Parameters(arity = "0..1", defaultValue = "all", description = "a group name, or all")
+        String group;
+
+        @Override
+        ObjectNode fields() {
+            return new ObjectMapper().createObjectNode().put("group", group);
+        }
+    }
+
+    @Command(name = "status", description = "Show this node, its peer, links, groups and resources.")
+    static final class Status extends DaemonCommand {
+        @Override
+        String command() {
+            return "status";
+        }
+
+        @Override
+        ResultPrinter printer() {
+            return StatusPrinter::print;
         }
     }
 
     @Command(name = "takeover", description = "Take GROUP (default: all) over from the peer, now.")
-    static final class Takeover implements Callable<Integer> {
-        @ParentCommand
-        Tandemctl parent;
-
-        @Parameters(arity = "0..1", defaultValue = "all", description = "a group name, or all")
-        String group;
-
-        @Option(names = "--json", description = "print the daemon's JSON answer")
-        boolean json;
-
+    static final class Takeover extends GroupCommand {
         @Override
-        public Integer call() {
-            ObjectNode f = new ObjectMapper().createObjectNode().put("group", group);
-            return parent.call("takeover", f, json, StatusPrinter::printMove);
+        String command() {
+            return "takeover";
         }
     }
 
     @Command(name = "standby", description = "Hand GROUP (default: all) over to the peer, now.")
-    static final class Standby implements Callable<Integer> {
-        @ParentCommand
-        Tandemctl parent;
-
-        @Parameters(arity = "0..1", defaultValue = "all", description = "a group name, or all")
-        String group;
-
-        @Option(names = "--json", description = "print the daemon's JSON answer")
-        boolean json;
-
+    static final class Standby extends GroupCommand {
         @Override
-        public Integer call() {
-            ObjectNode f = new ObjectMapper().createObjectNode().put("group", group);
-            return parent.call("standby", f, json, StatusPrinter::printMove);
+        String command() {
+            return "standby";
         }
     }
 
     @Command(name = "failback", description = "Move every group to its preferred node (from either node).")
-    static final class Failback implements Callable<Integer> {
-        @ParentCommand
-        Tandemctl parent;
-
-        @Option(names = "--json", description = "print the daemon's JSON answer")
-        boolean json;
-
+    static final class Failback extends DaemonCommand {
         @Override
-        public Integer call() {
-            return parent.call("failback", null, json, StatusPrinter::printMove);
+        String command() {
+            return "failback";
         }
     }
 
     @Command(name = "maintenance", description = "on: freeze the pair (nothing moves, whatever happens); off: back to normal.")
-    static final class Maintenance implements Callable<Integer> {
-        @ParentCommand
-        Tandemctl parent;
-
+    static final class Maintenance extends DaemonCommand {
         @Parameters(arity = "1", description = "on or off")
         String mode;
 
-        @Option(names = "--json", description = "print the daemon's JSON answer")
-        boolean json;
+        @Override
+        String command() {
+            return "maintenance";
+        }
+
+        @Override
+        ObjectNode fields() {
+            return new ObjectMapper().createObjectNode().put("mode", mode);
+        }
 
         @Override
         public Integer call() {
@@ -179,36 +196,28 @@ public final class Tandemctl implements Callable<Integer> {
                 parent.spec.commandLine().getErr().println("tandemctl: maintenance takes 'on' or 'off', not '" + mode + "'");
                 return EXIT_USAGE;
             }
-            ObjectNode f = new ObjectMapper().createObjectNode().put("mode", mode);
-            return parent.call("maintenance", f, json, StatusPrinter::printMove);
+            return super.call();
         }
     }
 
     @Command(name = "history", description = "List the recent state changes of every group, with their reasons.")
-    static final class History implements Callable<Integer> {
-        @ParentCommand
-        Tandemctl parent;
-
-        @Option(names = "--json", description = "print the daemon's JSON answer")
-        boolean json;
+    static final class History extends DaemonCommand {
+        @Override
+        String command() {
+            return "history";
+        }
 
         @Override
-        public Integer call() {
-            return parent.call("history", null, json, StatusPrinter::printHistory);
+        ResultPrinter printer() {
+            return StatusPrinter::printHistory;
         }
     }
 
     @Command(name = "reload", description = "Re-read the config: apply what changed, or refuse and say why (nothing changes then).")
-    static final class Reload implements Callable<Integer> {
-        @ParentCommand
-        Tandemctl parent;
-
-        @Option(names = "--json", description = "print the daemon's JSON answer")
-        boolean json;
-
+    static final class Reload extends DaemonCommand {
         @Override
-        public Integer call() {
-            return parent.call("reload", null, json, StatusPrinter::printMove);
+        String command() {
+            return "reload";
         }
     }
 
