@@ -8,6 +8,7 @@ ensure_prerequisites() {
   missing=""
   command -v ip >/dev/null 2>&1 || missing="$missing iproute2"
   command -v nft >/dev/null 2>&1 || missing="$missing nftables"
+  command -v curl >/dev/null 2>&1 || missing="$missing curl"
   command -v java >/dev/null 2>&1 || missing="$missing openjdk-17-jdk-headless"
   command -v mvn >/dev/null 2>&1 || missing="$missing maven"
   if [ -n "$missing" ]; then

@@ -11,6 +11,7 @@ import io.tandem.config.NamedResourceSpec;
 import io.tandem.config.ResourceGroupSpec;
 import io.tandem.config.ResourceSpec;
 import io.tandem.config.VipSpec;
+import io.tandem.daemon.director.DirectorResource;
 import io.tandem.daemon.resources.ResourceResolver;
 import io.tandem.failover.FailoverEngine;
 import io.tandem.failover.Resource;
@@ -111,6 +112,8 @@ public final class Daemon {
                 if (spec instanceof VipSpec vip) {
                     rs.add(new VipResource(vips, addressTable, vip));
                     allVips.add(vip);
+                } else if (spec instanceof NamedResourceSpec named && isDirector(named)) {
+                    rs.add(new DirectorResource(named.text(), directorFile(config, named), directorInterface(g)));
                 } else if (spec instanceof NamedResourceSpec named) {
                     rs.add(resolver.resolve(named));
                 }
@@ -347,6 +350,28 @@ public final class Daemon {
         }
     }
 
+    /** {@code director} or Heartbeat's {@code ldirectord[::FILE]}: Tandem's own forwarding. */
+    static boolean isDirector(NamedResourceSpec named) {
+        return named.name().equals("director") || named.name().equals("ldirectord");
+    }
+
+    /** director.cf in the config directory, or the file named as ldirectord's argument (relative to it). */
+    static Path directorFile(ClusterConfig config, NamedResourceSpec named) {
+        return named.args().isEmpty() ? config.directory().resolve("director.cf")
+                : config.directory().resolve(named.args().get(0));
+    }
+
+    /** The director forwards on the interface that carries the group's first VIP. */
+    private String directorInterface(ResourceGroupSpec g) throws IOException {
+        for (ResourceSpec spec : g.resources()) {
+            if (spec instanceof VipSpec vip) {
+                return addressTable.resolveDevice(vip);
+            }
+        }
+        throw new IOException("haresources:" + g.line() + ": group " + g.name()
+                + " has a director but no VIP; put the VIP it serves in the same group");
+    }
+
     /**
      * Checks that every named resource of haresources can be found, before anything starts:
      * returns one file:line message per resource that cannot.
@@ -356,7 +381,12 @@ public final class Daemon {
         List<String> out = new ArrayList<>();
         for (ResourceGroupSpec g : config.groups()) {
             for (ResourceSpec spec : g.resources()) {
-                if (spec instanceof NamedResourceSpec named) {
+                if (spec instanceof NamedResourceSpec named && isDirector(named)) {
+                    String problem = DirectorResource.check(directorFile(config, named));
+                    if (problem != null) {
+                        out.add(problem);
+                    }
+                } else if (spec instanceof NamedResourceSpec named) {
                     try {
                         resolver.resolve(named);
                     } catch (IllegalArgumentException e) {

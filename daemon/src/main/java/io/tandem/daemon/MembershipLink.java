@@ -7,14 +7,11 @@ import io.tandem.membership.Membership;
 import io.tandem.membership.MembershipConfig;
 import io.tandem.membership.MembershipListener;
 import java.io.IOException;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.InterfaceAddress;
-import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,29 +80,12 @@ final class MembershipLink implements MembershipListener {
     private static InetAddress localAddressFacing(List<UcastMedium> media, java.util.Set<InetAddress> vips)
             throws SocketException {
         for (UcastMedium m : media) {
-            for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                for (InterfaceAddress a : nif.getInterfaceAddresses()) {
-                    if (a.getAddress().getClass() == m.peer().getClass() && !vips.contains(a.getAddress())
-                            && sameSubnet(a, m.peer())) {
-                        return a.getAddress();
-                    }
-                }
+            InterfaceAddress a = LocalAddresses.addressFacing(m.peer(), vips);
+            if (a != null) {
+                return a.getAddress();
             }
         }
         throw new SocketException("no local address shares a subnet with any ucast peer " + media);
-    }
-
-    private static boolean sameSubnet(InterfaceAddress a, InetAddress peer) {
-        byte[] x = a.getAddress().getAddress();
-        byte[] y = peer.getAddress();
-        int bits = a.getNetworkPrefixLength();
-        for (int i = 0; i < x.length && bits > 0; i++, bits -= 8) {
-            int mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
-            if ((x[i] & mask) != (y[i] & mask)) {
-                return false;
-            }
-        }
-        return !(a.getAddress() instanceof Inet4Address) || a.getNetworkPrefixLength() > 0;
     }
 
     /** Members of the current view, for status. */

@@ -130,6 +130,34 @@ public final class DirectorLab implements AutoCloseable {
         Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rw-------"));
     }
 
+    /**
+     * Adds a real server for direct routing on the LAN: address {@code ip}, the VIP on its {@code lo}
+     * with arp_ignore=1 / arp_announce=2 (so it never answers ARP for the VIP), and a real HTTP
+     * server on port 80 answering {@code name}.
+     */
+    public void addRealServer(String name, String ip) {
+        net.addHost(name, "lan", "eth0", ip + "/" + LAN_PREFIX);
+        net.ip(name, "addr", "add", VIP + "/32", "dev", "lo");
+        for (String key : List.of("net.ipv4.conf.all.arp_ignore=1", "net.ipv4.conf.all.arp_announce=2",
+                "net.ipv4.conf.eth0.arp_ignore=1", "net.ipv4.conf.eth0.arp_announce=2")) {
+            net.exec(name, 10_000, "sysctl", "-q", "-w", key).orThrow();
+        }
+        net.spawn(name, work.resolve(name + "-http.log"), javaCommand(LabHttpServer.class, "80", name));
+    }
+
+    /** Fetches {@code http://VIP/} from the client with curl; the body, trimmed, or null on failure. */
+    public String fetchFromClient() {
+        Exec.Result r = net.exec("client", 10_000, "curl", "-s", "--max-time", "3", "http://" + VIP + "/");
+        return r.exitCode() == 0 ? r.stdout().strip() : null;
+    }
+
+    /** Writes both directors' director.cf. */
+    public void writeDirectorCf(String text) throws IOException {
+        for (String d : List.of("d1", "d2")) {
+            Files.writeString(configDir(d).resolve("director.cf"), text);
+        }
+    }
+
     /** Appends lines to both directors' ha.cf (before the daemons start). */
     public void appendHaCf(String... lines) throws IOException {
         for (String d : List.of("d1", "d2")) {
