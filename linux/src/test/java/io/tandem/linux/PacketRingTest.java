@@ -260,12 +260,9 @@ class PacketRingTest {
             int ifIndex = rtnl.linkIndex("vA");
             assertNull(rtnl.neighbour(ifIndex, peer), "nothing known before");
             rtnl.resolveNeighbour(ifIndex, peer);
-            NeighbourEntry entry = null;
-            long deadline = System.nanoTime() + 3_000_000_000L;
-            while ((entry == null || !entry.isUsable()) && deadline - System.nanoTime() > 0) {
-                Thread.sleep(20);
-                entry = rtnl.neighbour(ifIndex, peer);
-            }
+            NeighbourEntry entry = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(3))
+                    .pollInterval(java.time.Duration.ofMillis(20))
+                    .until(() -> rtnl.neighbour(ifIndex, peer), e -> e != null && e.isUsable());
             assertNotNull(entry);
             assertTrue(entry.isUsable(), "state " + entry.state());
             assertArrayEquals(NetnsLab.macBytes(MAC_B), entry.mac());
