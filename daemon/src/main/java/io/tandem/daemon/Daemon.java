@@ -57,6 +57,7 @@ public final class Daemon {
     private static final int CORE_PRIORITY = 30;
     private static final int RESOURCE_PRIORITY = 20;
     private static final int VM_PRIORITY = 31;
+    private static final int BASE_PRIORITY = 10;
 
     private final ClusterConfig config;
     private final String node;
@@ -227,6 +228,14 @@ public final class Daemon {
             Realtime.lockMemory();
         } catch (LinuxException e) {
             LOG.warn("could not lock memory ({}); heartbeats may wait for swap under memory pressure", e.getMessage());
+        }
+        try {
+            // Every thread of the daemon (JGroups, Netty, the JIT) must reach a safepoint promptly,
+            // or a GC pause waits behind the host's ordinary work and heartbeats stall with it.
+            // Threads made from now on inherit this from their creators.
+            Realtime.enterRoundRobin(name -> true, BASE_PRIORITY);
+        } catch (LinuxException e) {
+            LOG.warn("daemon threads stay SCHED_OTHER: {}", e.getMessage());
         }
         Callable<String> core = () -> enterRoundRobin("core loop", CORE_PRIORITY);
         Callable<String> resources = () -> enterRoundRobin("resource thread", RESOURCE_PRIORITY);

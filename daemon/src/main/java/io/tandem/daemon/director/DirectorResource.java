@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DirectorResource implements Resource {
     private static final Logger LOG = LoggerFactory.getLogger(DirectorResource.class);
+    /** 256k connections, about 27 MB of table: fits the daemon's heap next to everything else. */
+    static final int CONNECTION_CAPACITY = 1 << 18;
 
     private final String name;
     private final Path directorCf;
@@ -55,18 +57,22 @@ public final class DirectorResource implements Resource {
         if (forwarder != null && forwarder.isRunning()) {
             return;
         }
-        DirectorConfig config = DirectorCfParser.load(directorCf);
-        List<VirtualService> services = DirectorServices.of(config);
-        DirectorServices.warnAboutUnimplemented(config);
-        ForwarderConfig fc = ForwarderConfig.oneArm(clientInterface);
-        String serverInterface = DirectorServices.serverInterface(services, clientInterface);
-        if (serverInterface != null) {
-            fc = fc.withServerInterface(serverInterface);
+        if (forwarder == null) {
+            // Built once: its connection table (sized for the heap) outlives stop/start, so a later
+            // takeover finds the connections it learnt, and the memory is not claimed twice.
+            DirectorConfig config = DirectorCfParser.load(directorCf);
+            List<VirtualService> services = DirectorServices.of(config);
+            DirectorServices.warnAboutUnimplemented(config);
+            ForwarderConfig fc = ForwarderConfig.oneArm(clientInterface).withConnectionCapacity(CONNECTION_CAPACITY);
+            String serverInterface = DirectorServices.serverInterface(services, clientInterface);
+            if (serverInterface != null) {
+                fc = fc.withServerInterface(serverInterface);
+            }
+            forwarder = new Forwarder(fc, new ServiceTable(services), System::nanoTime);
+            LOG.info("director: {} virtual service(s) from {} on {}{}", services.size(), directorCf, clientInterface,
+                    serverInterface == null ? "" : ", real servers on " + serverInterface);
         }
-        forwarder = new Forwarder(fc, new ServiceTable(services), System::nanoTime);
         forwarder.start();
-        LOG.info("director: forwarding {} virtual service(s) from {} on {}{}", services.size(), directorCf,
-                clientInterface, serverInterface == null ? "" : ", real servers on " + serverInterface);
     }
 
     @Override
