@@ -124,7 +124,9 @@ class MediaNamespaceTest {
 
         for (long seq = 1; seq <= 5; seq++) {
             alpha.send(message("alpha", 1, seq));
-            Thread.sleep(20);
+            // One heartbeat at a time: all three copies of this one are in before the next is sent.
+            long copiesSoFar = 3 * seq;
+            await().atMost(WAIT).until(() -> beta.counters().accepted() + beta.counters().copies() == copiesSoFar);
         }
 
         await().atMost(WAIT).until(() -> beta.counters().accepted() + beta.counters().copies() == 15);
