@@ -107,4 +107,15 @@ final class ConfigFixture {
         }
         return parsed;
     }
+
+    /** Writes ha.cf and returns the error loading it gives. */
+    ConfigException haCfFails(String text) {
+        haCf(text);
+        return loadFails();
+    }
+
+    /** The message an error on ha.cf line {@code line} must have. */
+    String haCfError(int line, String problem) {
+        return message("ha.cf", line, problem);
+    }
 }

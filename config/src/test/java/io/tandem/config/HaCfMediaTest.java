@@ -24,15 +24,6 @@ class HaCfMediaTest {
         fixture = new ConfigFixture(dir);
     }
 
-    private ConfigException haCfFails(String text) {
-        fixture.haCf(text);
-        return fixture.loadFails();
-    }
-
-    private String haCfError(int line, String problem) {
-        return fixture.message("ha.cf", line, problem);
-    }
-
     @Test
     void shouldParseMcastLine() throws Exception {
         fixture.haCf("node d1 d2\nmcast eth1 239.192.0.7 6940 3 1\n");
@@ -100,24 +91,24 @@ class HaCfMediaTest {
             "bcast eth1 eth0:1 | bcast device=eth0:1 is an alias label, not a device; name the device itself (eth0)",
             "bcast eth1 averyveryverylongname0 | bcast device=averyveryverylongname0 is not an interface name"})
     void shouldRejectBadMediumLineWithFileAndLine(String line, String problem) {
-        ConfigException e = haCfFails(minimalHaCf(line + "\n"));
+        ConfigException e = fixture.haCfFails(minimalHaCf(line + "\n"));
 
-        assertEquals(haCfError(3, problem), e.getMessage());
+        assertEquals(fixture.haCfError(3, problem), e.getMessage());
         assertEquals(3, e.line());
     }
 
     @Test
     void shouldRejectSameBcastDeviceTwice() {
-        ConfigException e = haCfFails(minimalHaCf("bcast eth1 eth2\nbcast eth2\n"));
+        ConfigException e = fixture.haCfFails(minimalHaCf("bcast eth1 eth2\nbcast eth2\n"));
 
-        assertEquals(haCfError(4, "bcast device=eth2 is listed twice (first on line 3)"), e.getMessage());
+        assertEquals(fixture.haCfError(4, "bcast device=eth2 is listed twice (first on line 3)"), e.getMessage());
     }
 
     @Test
     void shouldRejectSameMcastGroupAndPortOnOneDeviceTwice() {
-        ConfigException e = haCfFails(minimalHaCf("mcast eth1 239.0.0.1 694 1 0\nmcast eth1 239.0.0.1 694 2 1\n"));
+        ConfigException e = fixture.haCfFails(minimalHaCf("mcast eth1 239.0.0.1 694 1 0\nmcast eth1 239.0.0.1 694 2 1\n"));
 
-        assertEquals(haCfError(4, "mcast eth1 239.0.0.1:694 is listed twice (first on line 3)"), e.getMessage());
+        assertEquals(fixture.haCfError(4, "mcast eth1 239.0.0.1:694 is listed twice (first on line 3)"), e.getMessage());
     }
 
     @Test
@@ -130,9 +121,9 @@ class HaCfMediaTest {
 
     @Test
     void shouldRejectTwoUcastLinesNamingOnePeerAddress() {
-        ConfigException e = haCfFails(minimalHaCf("ucast eth1 198.51.100.2\n"));
+        ConfigException e = fixture.haCfFails(minimalHaCf("ucast eth1 198.51.100.2\n"));
 
-        assertEquals(haCfError(3, "ucast ip=198.51.100.2 is listed twice (first on line 1); the receiver tells"
+        assertEquals(fixture.haCfError(3, "ucast ip=198.51.100.2 is listed twice (first on line 1); the receiver tells"
                 + " ucast links apart by the peer address, so each ucast line must name a different one"),
                 e.getMessage());
     }

@@ -26,15 +26,6 @@ class HaCfParserTest {
         fixture = new ConfigFixture(dir);
     }
 
-    private ConfigException haCfFails(String text) {
-        fixture.haCf(text);
-        return fixture.loadFails();
-    }
-
-    private String haCfError(int line, String problem) {
-        return fixture.message("ha.cf", line, problem);
-    }
-
     // --- media ---
 
     @Test
@@ -58,40 +49,40 @@ class HaCfParserTest {
 
     @Test
     void shouldRejectConfigWhoseOnlyUcastLinesNameOwnAddresses() {
-        ConfigException e = haCfFails("node d1 d2\nucast eth0 198.51.100.1\nucast eth1 198.51.100.1\n");
+        ConfigException e = fixture.haCfFails("node d1 d2\nucast eth0 198.51.100.1\nucast eth1 198.51.100.1\n");
 
-        assertEquals(haCfError(3, "no heartbeat medium reaches the peer d2: every ucast line names an address"
+        assertEquals(fixture.haCfError(3, "no heartbeat medium reaches the peer d2: every ucast line names an address"
                 + " of this node d1; add ucast DEV PEER_IP"), e.getMessage());
     }
 
     @Test
     void shouldRejectConfigWithoutUcastLine() {
-        ConfigException e = haCfFails("node d1 d2\n");
+        ConfigException e = fixture.haCfFails("node d1 d2\n");
 
-        assertEquals(haCfError(0, "no heartbeat medium reaches the peer d2: there is no ucast, bcast or mcast line;"
+        assertEquals(fixture.haCfError(0, "no heartbeat medium reaches the peer d2: there is no ucast, bcast or mcast line;"
                 + " add ucast DEV PEER_IP"), e.getMessage());
     }
 
     @Test
     void shouldRejectHostNameInUcastLine() {
-        ConfigException e = haCfFails(minimalHaCf("ucast eth0 d2.example.net\n"));
+        ConfigException e = fixture.haCfFails(minimalHaCf("ucast eth0 d2.example.net\n"));
 
-        assertEquals(haCfError(3, "ucast ip=d2.example.net is not an IP address literal (Tandem does no DNS lookups)"),
+        assertEquals(fixture.haCfError(3, "ucast ip=d2.example.net is not an IP address literal (Tandem does no DNS lookups)"),
                 e.getMessage());
     }
 
     @Test
     void shouldRejectUcastLineWithoutAddress() {
-        ConfigException e = haCfFails(minimalHaCf("ucast eth0\n"));
+        ConfigException e = fixture.haCfFails(minimalHaCf("ucast eth0\n"));
 
-        assertEquals(haCfError(3, "directive 'ucast' takes 2 arguments (ucast DEV IP), got 1"), e.getMessage());
+        assertEquals(fixture.haCfError(3, "directive 'ucast' takes 2 arguments (ucast DEV IP), got 1"), e.getMessage());
     }
 
     @Test
     void shouldRejectUcastLineWithBadDeviceName() {
-        ConfigException e = haCfFails(minimalHaCf("ucast averyveryverylongname0 192.0.2.2\n"));
+        ConfigException e = fixture.haCfFails(minimalHaCf("ucast averyveryverylongname0 192.0.2.2\n"));
 
-        assertEquals(haCfError(3, "ucast device=averyveryverylongname0 is not an interface name"), e.getMessage());
+        assertEquals(fixture.haCfError(3, "ucast device=averyveryverylongname0 is not an interface name"), e.getMessage());
     }
 
     // --- nodes ---
@@ -105,37 +96,37 @@ class HaCfParserTest {
 
     @Test
     void shouldRejectMoreThanTwoNodes() {
-        ConfigException e = haCfFails("ucast eth0 198.51.100.2\nnode d1 d2\nnode d3\n");
+        ConfigException e = fixture.haCfFails("ucast eth0 198.51.100.2\nnode d1 d2\nnode d3\n");
 
-        assertEquals(haCfError(3, "nodes=[d1, d2, d3] must list exactly 2 directors, found 3"), e.getMessage());
+        assertEquals(fixture.haCfError(3, "nodes=[d1, d2, d3] must list exactly 2 directors, found 3"), e.getMessage());
     }
 
     @Test
     void shouldRejectSingleNode() {
-        ConfigException e = haCfFails("ucast eth0 198.51.100.2\nnode d1\n");
+        ConfigException e = fixture.haCfFails("ucast eth0 198.51.100.2\nnode d1\n");
 
-        assertEquals(haCfError(2, "nodes=[d1] must list exactly 2 directors, found 1"), e.getMessage());
+        assertEquals(fixture.haCfError(2, "nodes=[d1] must list exactly 2 directors, found 1"), e.getMessage());
     }
 
     @Test
     void shouldRejectMissingNodeLine() {
-        ConfigException e = haCfFails("ucast eth0 198.51.100.2\n");
+        ConfigException e = fixture.haCfFails("ucast eth0 198.51.100.2\n");
 
-        assertEquals(haCfError(0, "no node line; list both directors: node NAME1 NAME2"), e.getMessage());
+        assertEquals(fixture.haCfError(0, "no node line; list both directors: node NAME1 NAME2"), e.getMessage());
     }
 
     @Test
     void shouldRejectNodeListedTwice() {
-        ConfigException e = haCfFails("ucast eth0 198.51.100.2\nnode d1 d2\nnode d1\n");
+        ConfigException e = fixture.haCfFails("ucast eth0 198.51.100.2\nnode d1 d2\nnode d1\n");
 
-        assertEquals(haCfError(3, "node d1 is listed twice (first on line 2)"), e.getMessage());
+        assertEquals(fixture.haCfError(3, "node d1 is listed twice (first on line 2)"), e.getMessage());
     }
 
     @Test
     void shouldRejectNodeDirectiveWithoutName() {
-        ConfigException e = haCfFails(minimalHaCf("node\n"));
+        ConfigException e = fixture.haCfFails(minimalHaCf("node\n"));
 
-        assertEquals(haCfError(3, "directive 'node' needs at least 1 argument (node NAME...)"), e.getMessage());
+        assertEquals(fixture.haCfError(3, "directive 'node' needs at least 1 argument (node NAME...)"), e.getMessage());
     }
 
     @Test
@@ -143,7 +134,7 @@ class HaCfParserTest {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> fixture.loadAs("lb1.example.net", ConfigFixture.D1_ADDRESS));
 
-        assertEquals(haCfError(10, "this node=lb1.example.net is not one of nodes=[d1, d2];"
+        assertEquals(fixture.haCfError(10, "this node=lb1.example.net is not one of nodes=[d1, d2];"
                 + " pass --node d1 or --node d2 if the host name differs"), e.getMessage());
     }
 
@@ -151,38 +142,38 @@ class HaCfParserTest {
 
     @Test
     void shouldRejectDeadtimeNotAboveTwiceKeepalive() {
-        ConfigException e = haCfFails(minimalHaCf("keepalive 150ms\ndeadtime 200ms\n"));
+        ConfigException e = fixture.haCfFails(minimalHaCf("keepalive 150ms\ndeadtime 200ms\n"));
 
-        assertEquals(haCfError(4, "deadtime=200ms must be > 2 x keepalive=150ms"), e.getMessage());
+        assertEquals(fixture.haCfError(4, "deadtime=200ms must be > 2 x keepalive=150ms"), e.getMessage());
         assertEquals(4, e.line());
     }
 
     @Test
     void shouldRejectDeadtimeEqualToTwiceKeepalive() {
-        ConfigException e = haCfFails(minimalHaCf("deadtime 1s\nkeepalive 0.5\n"));
+        ConfigException e = fixture.haCfFails(minimalHaCf("deadtime 1s\nkeepalive 0.5\n"));
 
-        assertEquals(haCfError(3, "deadtime=1s must be > 2 x keepalive=500ms"), e.getMessage());
+        assertEquals(fixture.haCfError(3, "deadtime=1s must be > 2 x keepalive=500ms"), e.getMessage());
     }
 
     @Test
     void shouldBlameKeepaliveLineWhenDefaultDeadtimeIsTooShort() {
-        ConfigException e = haCfFails(minimalHaCf("keepalive 600ms\n"));
+        ConfigException e = fixture.haCfFails(minimalHaCf("keepalive 600ms\n"));
 
-        assertEquals(haCfError(3, "deadtime=1s (default) must be > 2 x keepalive=600ms"), e.getMessage());
+        assertEquals(fixture.haCfError(3, "deadtime=1s (default) must be > 2 x keepalive=600ms"), e.getMessage());
     }
 
     @Test
     void shouldRejectWarntimeBelowKeepalive() {
-        ConfigException e = haCfFails(minimalHaCf("keepalive 100ms\nwarntime 50ms\n"));
+        ConfigException e = fixture.haCfFails(minimalHaCf("keepalive 100ms\nwarntime 50ms\n"));
 
-        assertEquals(haCfError(4, "warntime=50ms must be >= keepalive=100ms"), e.getMessage());
+        assertEquals(fixture.haCfError(4, "warntime=50ms must be >= keepalive=100ms"), e.getMessage());
     }
 
     @Test
     void shouldRejectWarntimeNotBelowDeadtime() {
-        ConfigException e = haCfFails(minimalHaCf("warntime 1s\n"));
+        ConfigException e = fixture.haCfFails(minimalHaCf("warntime 1s\n"));
 
-        assertEquals(haCfError(3, "warntime=1s must be < deadtime=1s (default)"), e.getMessage());
+        assertEquals(fixture.haCfError(3, "warntime=1s must be < deadtime=1s (default)"), e.getMessage());
     }
 
     @ParameterizedTest
@@ -196,9 +187,9 @@ class HaCfParserTest {
 
     @Test
     void shouldRejectInitdeadBelowDeadtime() {
-        ConfigException e = haCfFails(minimalHaCf("deadtime 2s\ninitdead 1500ms\n"));
+        ConfigException e = fixture.haCfFails(minimalHaCf("deadtime 2s\ninitdead 1500ms\n"));
 
-        assertEquals(haCfError(4, "initdead=1500ms must be >= deadtime=2s"), e.getMessage());
+        assertEquals(fixture.haCfError(4, "initdead=1500ms must be >= deadtime=2s"), e.getMessage());
     }
 
     @Test
@@ -224,9 +215,9 @@ class HaCfParserTest {
             "initdead 5m, 'initdead=5m is not a time; write milliseconds (200ms), seconds (2s) or bare seconds (0.5)'",
             "garp_interval 0.0001, 'garp_interval=0.0001 must be a whole number of milliseconds'"})
     void shouldRejectZeroNegativeAndGarbageTimesWithTheLine(String line, String problem) {
-        ConfigException e = haCfFails(minimalHaCf(line + "\n"));
+        ConfigException e = fixture.haCfFails(minimalHaCf(line + "\n"));
 
-        assertEquals(haCfError(3, problem), e.getMessage());
+        assertEquals(fixture.haCfError(3, problem), e.getMessage());
     }
 
     // --- other values ---
@@ -252,9 +243,9 @@ class HaCfParserTest {
             "garp_count 0, 'garp_count=0 must be in 1..100'",
             "garp_count 101, 'garp_count=101 must be in 1..100'"})
     void shouldRejectNumbersOutOfRange(String line, String problem) {
-        ConfigException e = haCfFails(minimalHaCf(line + "\n"));
+        ConfigException e = fixture.haCfFails(minimalHaCf(line + "\n"));
 
-        assertEquals(haCfError(3, problem), e.getMessage());
+        assertEquals(fixture.haCfError(3, problem), e.getMessage());
     }
 
     @ParameterizedTest
@@ -267,16 +258,16 @@ class HaCfParserTest {
 
     @Test
     void shouldRejectLegacyAutoFailback() {
-        ConfigException e = haCfFails(minimalHaCf("auto_failback legacy\n"));
+        ConfigException e = fixture.haCfFails(minimalHaCf("auto_failback legacy\n"));
 
-        assertEquals(haCfError(3, "auto_failback=legacy must be on or off"), e.getMessage());
+        assertEquals(fixture.haCfError(3, "auto_failback=legacy must be on or off"), e.getMessage());
     }
 
     // --- directives ---
 
     @Test
     void shouldNameFileAndLineForUnknownDirective() {
-        ConfigException e = haCfFails("node d1 d2\nucast eth0 198.51.100.2\n\n# comment\n\n\nfoo bar\n");
+        ConfigException e = fixture.haCfFails("node d1 d2\nucast eth0 198.51.100.2\n\n# comment\n\n\nfoo bar\n");
 
         assertEquals(dir.resolve("ha.cf") + ":7: unknown directive 'foo'", e.getMessage());
         assertEquals(dir.resolve("ha.cf"), e.file());
@@ -288,10 +279,10 @@ class HaCfParserTest {
             "stonith baytech /etc/ha.d/conf/stonith.baytech",
             "stonith_host * baytech 10.0.0.3", "watchdog /dev/watchdog"})
     void shouldRejectDirectivesThatWouldChangeBehaviour(String line) {
-        ConfigException e = haCfFails(minimalHaCf(line + "\n"));
+        ConfigException e = fixture.haCfFails(minimalHaCf(line + "\n"));
 
         String directive = line.split(" ")[0];
-        assertEquals(haCfError(3, "directive '" + directive + "' is not supported yet"), e.getMessage());
+        assertEquals(fixture.haCfError(3, "directive '" + directive + "' is not supported yet"), e.getMessage());
     }
 
     // --- failover policy ---
@@ -329,9 +320,9 @@ class HaCfParserTest {
         "fence_command ipmi-off | directive 'fence_command' needs an absolute command path and optional arguments "
                 + "(fence_command /path/to/cmd ARG...)"})
     void shouldRejectBadPolicyLinesWithTheirLine(String line, String problem) {
-        ConfigException e = haCfFails(minimalHaCf(line + "\n"));
+        ConfigException e = fixture.haCfFails(minimalHaCf(line + "\n"));
 
-        assertEquals(haCfError(3, problem), e.getMessage());
+        assertEquals(fixture.haCfError(3, problem), e.getMessage());
     }
 
     @Test
@@ -356,31 +347,31 @@ class HaCfParserTest {
     @ParameterizedTest
     @ValueSource(strings = {"yes", "on", "respawn"})
     void shouldRejectCrmEnabled(String value) {
-        ConfigException e = haCfFails(minimalHaCf("crm " + value + "\n"));
+        ConfigException e = fixture.haCfFails(minimalHaCf("crm " + value + "\n"));
 
-        assertEquals(haCfError(3, "directive 'crm " + value + "' is not supported yet;"
+        assertEquals(fixture.haCfError(3, "directive 'crm " + value + "' is not supported yet;"
                 + " Tandem runs haresources groups only, so set crm no"), e.getMessage());
     }
 
     @Test
     void shouldRejectMissingArgument() {
-        ConfigException e = haCfFails(minimalHaCf("keepalive\n"));
+        ConfigException e = fixture.haCfFails(minimalHaCf("keepalive\n"));
 
-        assertEquals(haCfError(3, "directive 'keepalive' takes 1 argument (keepalive TIME), got 0"), e.getMessage());
+        assertEquals(fixture.haCfError(3, "directive 'keepalive' takes 1 argument (keepalive TIME), got 0"), e.getMessage());
     }
 
     @Test
     void shouldRejectTooManyArguments() {
-        ConfigException e = haCfFails(minimalHaCf("deadtime 1s 2s\n"));
+        ConfigException e = fixture.haCfFails(minimalHaCf("deadtime 1s 2s\n"));
 
-        assertEquals(haCfError(3, "directive 'deadtime' takes 1 argument (deadtime TIME), got 2"), e.getMessage());
+        assertEquals(fixture.haCfError(3, "directive 'deadtime' takes 1 argument (deadtime TIME), got 2"), e.getMessage());
     }
 
     @Test
     void shouldRejectDirectiveSetTwice() {
-        ConfigException e = haCfFails(minimalHaCf("deadtime 1s\n\ndeadtime 2s\n"));
+        ConfigException e = fixture.haCfFails(minimalHaCf("deadtime 1s\n\ndeadtime 2s\n"));
 
-        assertEquals(haCfError(5, "deadtime is set twice (first on line 3)"), e.getMessage());
+        assertEquals(fixture.haCfError(5, "deadtime is set twice (first on line 3)"), e.getMessage());
     }
 
     @Test
