@@ -579,15 +579,33 @@ final class ClusterNode implements FailoverActions {
     /** A consistent picture of this node, taken on the loop. */
     CompletableFuture<StatusSnapshot> status() {
         CompletableFuture<StatusSnapshot> f = new CompletableFuture<>();
-        loop.execute(() -> {
-            try {
-                f.complete(snapshot());
-            } catch (RuntimeException e) {
-                // The operator gets an answer, whatever went wrong.
-                f.completeExceptionally(e);
+        // Asking a resource whether it runs may block (a netlink dump, a status script): that
+        // happens on the resource thread, never on the loop that sends and judges heartbeats.
+        CompletableFuture.supplyAsync(this::resourceViews, resourceThread).whenComplete((resources, t) -> {
+            if (t != null) {
+                f.completeExceptionally(t);
+                return;
             }
+            loop.execute(() -> {
+                try {
+                    f.complete(snapshot(resources));
+                } catch (RuntimeException e) {
+                    // The operator gets an answer, whatever went wrong.
+                    f.completeExceptionally(e);
+                }
+            });
         });
         return f;
+    }
+
+    private List<StatusSnapshot.ResourceView> resourceViews() {
+        List<StatusSnapshot.ResourceView> resources = new ArrayList<>();
+        for (Map.Entry<String, GroupResources> e : groups.entrySet()) {
+            for (Resource r : e.getValue().resources()) {
+                resources.add(new StatusSnapshot.ResourceView(e.getKey(), r.name(), r.isRunning()));
+            }
+        }
+        return resources;
     }
 
     private String peerReason() {
@@ -599,14 +617,8 @@ final class ClusterNode implements FailoverActions {
         };
     }
 
-    private StatusSnapshot snapshot() {
+    private StatusSnapshot snapshot(List<StatusSnapshot.ResourceView> resources) {
         long now = System.nanoTime();
-        List<StatusSnapshot.ResourceView> resources = new ArrayList<>();
-        for (Map.Entry<String, GroupResources> e : groups.entrySet()) {
-            for (Resource r : e.getValue().resources()) {
-                resources.add(new StatusSnapshot.ResourceView(e.getKey(), r.name(), r.isRunning()));
-            }
-        }
         List<GroupView> gv = engine.groups();
         Map<String, Long> hbCounters = new LinkedHashMap<>(counters.snapshot());
         hbCounters.put("probes_sent", probesSent);
