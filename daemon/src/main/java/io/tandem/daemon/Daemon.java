@@ -230,10 +230,13 @@ public final class Daemon {
             LOG.warn("could not lock memory ({}); heartbeats may wait for swap under memory pressure", e.getMessage());
         }
         try {
-            // Every thread of the daemon (JGroups, Netty, the JIT) must reach a safepoint promptly,
-            // or a GC pause waits behind the host's ordinary work and heartbeats stall with it.
-            // Threads made from now on inherit this from their creators.
-            Realtime.enterRoundRobin(name -> true, BASE_PRIORITY);
+            // Every thread of the daemon that runs Java code (JGroups, Netty, timers) must reach a
+            // safepoint promptly, or a GC pause waits behind the host's ordinary work and heartbeats
+            // stall with it. Threads made from now on inherit this from their creators. The JIT's
+            // compiler threads stay ordinary: they do not hold up safepoints, and compiling at
+            // real-time priority would starve the rest of the host (the launcher makes them all at
+            // start, -XX:-UseDynamicNumberOfCompilerThreads, so none is born real-time later).
+            Realtime.enterRoundRobin(name -> !name.contains("CompilerThread"), BASE_PRIORITY);
         } catch (LinuxException e) {
             LOG.warn("daemon threads stay SCHED_OTHER: {}", e.getMessage());
         }
