@@ -23,7 +23,11 @@ public final class RealServerState {
     private static final int CONNECTIONS = 10;
     /** weight if a member, else 0: what schedulers read, kept so that a pick reads one number. */
     static final int SCHEDULING_WEIGHT = 11;
-    private static final int COUNT = 12;
+    /** director.cf's weight, as last (re)loaded: what a recovered server gets back. */
+    private static final int CONFIGURED_WEIGHT = 12;
+    /** 1 unless the last health verdict was "down". */
+    private static final int HEALTHY = 13;
+    private static final int COUNT = 14;
 
     private final int id;
     private final int serviceIndex;
@@ -43,6 +47,8 @@ public final class RealServerState {
         this.addressHigh = IpAddresses.high(config.address());
         this.addressLow = IpAddresses.low(config.address());
         numbers.set(MEMBER, 1);
+        numbers.set(HEALTHY, 1);
+        numbers.set(CONFIGURED_WEIGHT, config.weight());
         setWeight(config.weight());
     }
 
@@ -104,6 +110,16 @@ public final class RealServerState {
         return (int) numbers.get(SCHEDULING_WEIGHT);
     }
 
+    /** The weight director.cf gives it (after the last reload); {@link #weight()} may differ while it is down. */
+    public int configuredWeight() {
+        return (int) numbers.get(CONFIGURED_WEIGHT);
+    }
+
+    /** False while its health check says it is down. */
+    public boolean isHealthy() {
+        return numbers.get(HEALTHY) != 0;
+    }
+
     public int activeConnections() {
         return (int) numbers.get(ACTIVE);
     }
@@ -149,6 +165,14 @@ public final class RealServerState {
             numbers.set(LAST_WEIGHT, weight);
         }
         numbers.set(SCHEDULING_WEIGHT, isMember() ? weight : 0);
+    }
+
+    void setConfiguredWeight(int weight) {
+        numbers.set(CONFIGURED_WEIGHT, weight);
+    }
+
+    void setHealthy(boolean healthy) {
+        numbers.set(HEALTHY, healthy ? 1 : 0);
     }
 
     void setMember(boolean member) {

@@ -113,6 +113,23 @@ public final class VirtualServiceState {
     }
 
     /**
+     * Reload: director.cf now gives the server {@code weight}. Applied at once unless its health
+     * check has it down, in which case it is the weight it gets back on recovery.
+     */
+    public void setConfiguredWeight(int server, int weight) {
+        if (weight < 0 || weight > RealServer.MAX_WEIGHT) {
+            throw new IllegalArgumentException(servers[server].config().label() + " weight=" + weight
+                    + " must be in [0, 65535]");
+        }
+        RealServerState s = servers[server];
+        s.setConfiguredWeight(weight);
+        if (s.isHealthy()) {
+            s.setWeight(weight);
+            onServersChanged();
+        }
+    }
+
+    /**
      * Health check: takes a server out of the service or puts it back. A server out of the
      * service takes no new connections and leaves the hash tables; its connections continue.
      */
@@ -128,9 +145,10 @@ public final class VirtualServiceState {
      */
     public void onHealthChanged(int server, boolean up) {
         RealServerState s = servers[server];
+        s.setHealthy(up);
         if (up) {
             s.setMember(true);
-            s.setWeight(s.config().weight());
+            s.setWeight(s.configuredWeight());
         } else if (spec.quiescent()) {
             s.setWeight(0);
         } else {

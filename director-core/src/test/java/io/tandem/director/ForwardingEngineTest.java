@@ -177,6 +177,25 @@ class ForwardingEngineTest {
     }
 
     @Test
+    void shouldKeepAReloadedWeightOfAQuiescedServerForItsRecovery() {
+        ForwardingEngine e = engine(tcp80(SchedulerName.WRR, 1, 1));
+        VirtualServiceState svc = e.services().service(0);
+        svc.onHealthChanged(0, false);
+        svc.setConfiguredWeight(0, 3);
+        assertEquals(0, svc.realServer(0).weight(), "still down: the reload does not bring it back");
+        for (int n = 0; n < 5; n++) {
+            assertEquals(1, serverIndex(e, packet(e, client(n), 1000, SYN)));
+        }
+        svc.onHealthChanged(0, true);
+        assertEquals(3, svc.realServer(0).weight(), "recovered with the reloaded weight");
+        svc.setConfiguredWeight(1, 0);
+        for (int n = 5; n < 15; n++) {
+            assertEquals(0, serverIndex(e, packet(e, client(n), 1000, SYN)), "weight 0 takes no new connection");
+        }
+        assertEquals(1, serverIndex(e, packet(e, client(0), 1000, ACK)), "its existing connection goes on");
+    }
+
+    @Test
     void shouldUseTheFallbackServerWhenNoServerTakesConnections() {
         RealServer sorry = RealServer.of(Lab.address("198.51.100.99"), 1);
         ForwardingEngine e = engine(tcp80(SchedulerName.WLC, 0, 0).withFallback(sorry));

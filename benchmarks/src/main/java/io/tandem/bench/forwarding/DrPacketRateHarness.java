@@ -159,7 +159,7 @@ public final class DrPacketRateHarness {
             if (forwarder != null) {
                 Forwarder f = forwarder;
                 call(inDirector, () -> {
-                    f.stop();
+                    f.close();
                     return null;
                 });
             } else {

@@ -13,6 +13,7 @@ import io.tandem.linux.RtNetlink;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -26,13 +27,21 @@ import org.slf4j.LoggerFactory;
  * verdicts, weight changes, sync input) and keeps the real servers' MACs from the kernel's
  * neighbour table.
  *
+ * <p>The thread lives from {@link #open()} to {@link #close()}; packets flow only between
+ * {@link #start()} and {@link #stop()}. In between (a standby director) it stays idle: it still
+ * expires connections and serves the work queue, so synced connections and health verdicts
+ * reach the engine before a takeover.
+ *
  * <pre>
- *  start():  nft table (KernelBypass) ─► rings + BPF filter (ServiceFilter) ─► rtnetlink ─► engine ─► ask kernel to resolve
- *            every real server ─► thread "tandem-forwarder"
+ *  open():   thread "tandem-forwarder", idle
+ *  start():  nft table (KernelBypass) ─► rings + BPF filter (ServiceFilter) ─► rtnetlink ─► ask kernel
+ *            to resolve every real server ─► published to the thread, which starts forwarding
  *  loop:     up to 256 frames per ring ─► onFrame ─► queue on the TX ring (one sendto per
  *            batch; or one sendto per frame without a TX ring) ─► every timerInterval: onTimer,
  *            work queue, missing MACs (and all MACs every neighbourRefresh) ─► poll when idle
- *  stop():   thread ends (within a poll interval) ─► rings and rtnetlink closed ─► nft table gone
+ *  stop():   the thread lets go of the rings (within a poll interval) ─► rings and rtnetlink
+ *            closed ─► nft table gone; the thread goes on idle
+ *  close():  stop() and the thread ends
  * </pre>
  *
  * <p>{@link #start()} opens sockets in the calling thread's network namespace. A real server's
@@ -53,18 +62,26 @@ public final class Forwarder implements AutoCloseable {
     private final KernelBypass kernelBypass;
     private final ConcurrentLinkedQueue<Consumer<ForwardingEngine>> work = new ConcurrentLinkedQueue<>();
     private final long[] lastResolveNs;
-    private volatile boolean running;
+    private final ForwardingEngine engine;
+    private volatile boolean closing;
+    /** The rings the thread should forward on; null: idle. Written by start/stop. */
+    private volatile DataPath requested;
+    /** The rings the thread is using now; stop() waits for it to let go. */
+    private volatile DataPath inUse;
     private volatile int knownServerMacs;
     private volatile Throwable failure;
     private Thread thread;
-    private PacketRing clientRing;
-    private PacketRing serverRing;
-    private RtNetlink rtnl;
-    private int serverIfIndex;
-    private final ForwardingEngine engine;
-    private FrameProcessor processor;
+    private DataPath path;
     private long nextTimerNs;
     private long nextNeighbourNs;
+
+    /** What the thread forwards with: opened by start(), closed by stop(). */
+    private record DataPath(PacketRing clientRing, PacketRing serverRing, RtNetlink rtnl, int serverIfIndex,
+            FrameProcessor processor) {
+        PacketRing serverSide() {
+            return serverRing == null ? clientRing : serverRing;
+        }
+    }
 
     /**
      * A forwarder for {@code services} with its engine and connection table, which live as long as
@@ -81,17 +98,38 @@ public final class Forwarder implements AutoCloseable {
                 clockNs.getAsLong());
     }
 
+    /** Starts the thread, idle: the engine's timer and work queue are served, no packet is read. Idempotent. */
+    public synchronized void open() {
+        if (thread != null) {
+            return;
+        }
+        if (closing) {
+            throw new IllegalStateException("forwarder on " + config.clientInterface() + " is closed");
+        }
+        nextTimerNs = clockNs.getAsLong() + config.timerIntervalNs();
+        thread = new Thread(this::run, "tandem-forwarder");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
     /**
      * Installs the nftables table, opens the rings (in the calling thread's network namespace)
-     * and starts the forwarding thread.
+     * and makes the thread forward (opening it first if need be).
      *
      * @throws IOException if nft fails, an interface is missing, or the kernel refuses a ring
-     * @throws IllegalStateException if already started
+     * @throws IllegalStateException if already forwarding, or the thread failed
      */
     public synchronized void start() throws IOException {
-        if (thread != null) {
+        if (path != null) {
             throw new IllegalStateException("forwarder on " + config.clientInterface() + " is already started");
         }
+        if (failure != null) {
+            throw new IllegalStateException("forwarding thread failed earlier: " + failure);
+        }
+        open();
+        PacketRing clientRing = null;
+        PacketRing serverRing = null;
+        RtNetlink rtnl = null;
         kernelBypass.install(services);
         try {
             BpfProgram filter = ServiceFilter.of(services);
@@ -101,70 +139,73 @@ public final class Forwarder implements AutoCloseable {
             long clientMac = EthernetFrame.macOf(Links.macAddress(config.clientInterface()));
             long serverMac = EthernetFrame.macOf(Links.macAddress(config.serverInterface()));
             rtnl = RtNetlink.open();
-            serverIfIndex = rtnl.linkIndex(config.serverInterface());
-            long now = clockNs.getAsLong();
-            processor = new FrameProcessor(engine, counters, clientMac, serverMac, config.mtuBytes(),
+            FrameProcessor processor = new FrameProcessor(engine, counters, clientMac, serverMac, config.mtuBytes(),
                     config.tunnelSourceV4(), config.tunnelSourceV6());
-            refreshNeighbours(now, true);
-            nextTimerNs = now + config.timerIntervalNs();
-            nextNeighbourNs = now + config.neighbourRefreshNs();
+            path = new DataPath(clientRing, serverRing, rtnl, rtnl.linkIndex(config.serverInterface()), processor);
         } catch (IOException | RuntimeException e) {
-            closeResources();
+            closeQuietly(clientRing, serverRing, rtnl);
+            kernelBypass.remove();
             throw e;
         }
-        running = true;
-        thread = new Thread(this::run, "tandem-forwarder");
-        thread.setDaemon(true);
-        thread.start();
+        requested = path;
+        LockSupport.unpark(thread);
         LOG.info("forwarder started: clients on {}, servers on {}, {} services, {} servers", config.clientInterface(),
                 config.serverInterface(), services.serviceCount(), services.serverCount());
     }
 
-    /** Stops the thread, closes the rings and removes the nftables table; idempotent. */
+    /** Makes the thread let go of the rings, closes them and removes the nftables table; idempotent. */
     public synchronized void stop() throws IOException {
-        if (thread == null) {
+        if (path == null) {
             return;
         }
-        running = false;
+        requested = null;
+        long deadline = System.nanoTime() + STOP_TIMEOUT_MS * 1_000_000L;
+        while (inUse != null && thread.isAlive() && System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(1_000_000L);
+        }
+        if (inUse != null && thread.isAlive()) {
+            throw new IllegalStateException("forwarding thread did not let go of its rings within " + STOP_TIMEOUT_MS + " ms");
+        }
         try {
-            thread.join(STOP_TIMEOUT_MS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            readRingStatistics(path);
+        } catch (LinuxException e) {
+            LOG.debug("ring statistics unavailable at stop: {}", e.getMessage());
         }
-        if (thread.isAlive()) {
-            throw new IllegalStateException("forwarding thread did not stop within " + STOP_TIMEOUT_MS + " ms");
-        }
-        thread = null;
-        closeResources();
+        DataPath p = path;
+        path = null;
+        closeQuietly(p.clientRing(), p.serverRing(), p.rtnl());
+        kernelBypass.remove();
         LOG.info("forwarder stopped: {}", counters);
     }
 
+    /** Stops forwarding and ends the thread. */
     @Override
-    public void close() throws IOException {
-        stop();
-    }
-
-    private void closeResources() throws IOException {
-        if (clientRing != null && thread == null && processor != null) {
-            try {
-                readRingStatistics();
-            } catch (LinuxException e) {
-                LOG.debug("ring statistics unavailable at stop: {}", e.getMessage());
+    public synchronized void close() throws IOException {
+        try {
+            stop();
+        } finally {
+            closing = true;
+            if (thread != null) {
+                LockSupport.unpark(thread);
+                try {
+                    thread.join(STOP_TIMEOUT_MS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
+    }
+
+    private static void closeQuietly(PacketRing clientRing, PacketRing serverRing, RtNetlink rtnl) {
         if (clientRing != null) {
             clientRing.close();
-            clientRing = null;
         }
         if (serverRing != null) {
             serverRing.close();
-            serverRing = null;
         }
         if (rtnl != null) {
             rtnl.close();
-            rtnl = null;
         }
-        kernelBypass.remove();
     }
 
     /** Runs {@code task} on the forwarding thread at its next timer tick (health checks, weights, sync). */
@@ -172,9 +213,9 @@ public final class Forwarder implements AutoCloseable {
         work.add(task);
     }
 
-    /** Whether the forwarding thread is running (false after {@link #stop()} or a failure). */
+    /** Whether packets are being forwarded (false when idle, after {@link #stop()} or a failure). */
     public boolean isRunning() {
-        return running;
+        return requested != null && failure == null && thread != null && thread.isAlive();
     }
 
     /** What stopped the forwarding thread, or null. */
@@ -187,7 +228,7 @@ public final class Forwarder implements AutoCloseable {
     }
 
     /**
-     * The engine. While the forwarder runs, only its thread may touch it (hand work over with
+     * The engine. While the thread runs, only it may touch the engine (hand work over with
      * {@link #execute}); its counters and the servers' numbers may be read from any thread.
      */
     public ForwardingEngine engine() {
@@ -213,33 +254,52 @@ public final class Forwarder implements AutoCloseable {
 
     private void run() {
         try {
-            PacketRing serverSide = serverRing == null ? clientRing : serverRing;
             int pollMillis = (int) Math.max(1, config.timerIntervalNs() / 1_000_000);
-            while (running) {
+            while (!closing) {
+                DataPath p = requested;
+                if (p != inUse) {
+                    inUse = p;
+                    if (p != null) {
+                        long now = clockNs.getAsLong();
+                        refreshNeighbours(p, now, true);
+                        nextNeighbourNs = now + config.neighbourRefreshNs();
+                    }
+                }
                 long now = clockNs.getAsLong();
-                int frames = drain(clientRing, FrameProcessor.CLIENT_SIDE, serverSide, now);
-                if (serverRing != null) {
-                    frames += drain(serverRing, FrameProcessor.SERVER_SIDE, serverSide, now);
+                if (p == null) {
+                    if (now - nextTimerNs >= 0) {
+                        onTimer(null, now);
+                    }
+                    LockSupport.parkNanos(Math.max(0, nextTimerNs - now));
+                    continue;
+                }
+                int frames = drain(p, p.clientRing(), FrameProcessor.CLIENT_SIDE, now);
+                if (p.serverRing() != null) {
+                    frames += drain(p, p.serverRing(), FrameProcessor.SERVER_SIDE, now);
                 }
                 if (now - nextTimerNs >= 0) {
-                    onTimer(now);
+                    onTimer(p, now);
                 }
                 if (frames == 0) {
-                    if (serverRing == null) {
-                        clientRing.awaitFrames(pollMillis);
+                    if (p.serverRing() == null) {
+                        p.clientRing().awaitFrames(pollMillis);
                     } else {
-                        clientRing.awaitFrames(serverRing, pollMillis);
+                        p.clientRing().awaitFrames(p.serverRing(), pollMillis);
                     }
                 }
             }
         } catch (Throwable t) {
             failure = t;
-            running = false;
             LOG.error("forwarding thread failed; no packets are forwarded now", t);
+        } finally {
+            inUse = null;
         }
     }
 
-    private int drain(PacketRing ring, int side, PacketRing serverSide, long now) {
+    private int drain(DataPath p, PacketRing ring, int side, long now) {
+        FrameProcessor processor = p.processor();
+        PacketRing serverSide = p.serverSide();
+        PacketRing clientRing = p.clientRing();
         int frames = 0;
         while (frames < BATCH_FRAMES && ring.nextFrame()) {
             frames++;
@@ -262,14 +322,15 @@ public final class Forwarder implements AutoCloseable {
         if (frames > 0) {
             // Queued frames go out before the ring's block is walked past (and before a poll).
             clientRing.flush();
-            if (serverRing != null) {
-                serverRing.flush();
+            if (p.serverRing() != null) {
+                p.serverRing().flush();
             }
         }
         return frames;
     }
 
-    private void onTimer(long now) throws LinuxException {
+    /** Expiry, the work queue and, while forwarding ({@code p} not null), ring statistics and MACs. */
+    private void onTimer(DataPath p, long now) throws LinuxException {
         engine.onTimer(now);
         Consumer<ForwardingEngine> task;
         while ((task = work.poll()) != null) {
@@ -279,18 +340,23 @@ public final class Forwarder implements AutoCloseable {
                 LOG.warn("forwarder work item failed: {}", e.toString());
             }
         }
+        nextTimerNs = now + config.timerIntervalNs();
+        if (p == null) {
+            return;
+        }
         boolean full = now - nextNeighbourNs >= 0;
         if (full) {
             nextNeighbourNs = now + config.neighbourRefreshNs();
-            readRingStatistics();
+            readRingStatistics(p);
         }
-        if (processor.takeServerMacMissing() || full || knownServerMacs < services.serverCount()) {
-            refreshNeighbours(now, full);
+        if (p.processor().takeServerMacMissing() || full || knownServerMacs < services.serverCount()) {
+            refreshNeighbours(p, now, full);
         }
-        nextTimerNs = now + config.timerIntervalNs();
     }
 
-    private void readRingStatistics() throws LinuxException {
+    private void readRingStatistics(DataPath p) throws LinuxException {
+        PacketRing clientRing = p.clientRing();
+        PacketRing serverRing = p.serverRing();
         long before = clientRing.droppedFrames() + (serverRing == null ? 0 : serverRing.droppedFrames());
         clientRing.readStatistics();
         if (serverRing != null) {
@@ -301,7 +367,8 @@ public final class Forwarder implements AutoCloseable {
     }
 
     /** Looks up the servers' MACs (all, or only the missing ones) and asks the kernel to resolve the rest. */
-    private void refreshNeighbours(long now, boolean all) throws LinuxException {
+    private void refreshNeighbours(DataPath p, long now, boolean all) throws LinuxException {
+        FrameProcessor processor = p.processor();
         int known = 0;
         for (int id = 0; id < services.serverCount(); id++) {
             long mac = processor.serverMac(id);
@@ -310,7 +377,7 @@ public final class Forwarder implements AutoCloseable {
                 continue;
             }
             RealServerState server = services.server(id);
-            NeighbourEntry entry = rtnl.neighbour(serverIfIndex, server.config().address());
+            NeighbourEntry entry = p.rtnl().neighbour(p.serverIfIndex(), server.config().address());
             if (entry != null && entry.isUsable()) {
                 processor.setServerMac(id, entry.macAsLong());
                 known++;
@@ -322,7 +389,7 @@ public final class Forwarder implements AutoCloseable {
                 }
                 if (lastResolveNs[id] == 0 || now - lastResolveNs[id] - RESOLVE_RETRY_NS >= 0) {
                     lastResolveNs[id] = now;
-                    rtnl.resolveNeighbour(serverIfIndex, server.config().address());
+                    p.rtnl().resolveNeighbour(p.serverIfIndex(), server.config().address());
                 }
             }
         }
