@@ -49,9 +49,12 @@ final class ControlServer implements AutoCloseable {
 
     private final java.util.function.Supplier<Daemon.ReloadResult> reload;
 
+    private final java.util.List<io.tandem.daemon.director.DirectorResource> directors;
+
     ControlServer(Path path, EventLoopGroup group, ClusterNode cluster, java.util.function.Supplier<Daemon.ReloadResult> reload,
-            long moveTimeoutNanos) {
+            java.util.List<io.tandem.daemon.director.DirectorResource> directors, long moveTimeoutNanos) {
         this.reload = reload;
+        this.directors = directors;
         this.path = path;
         this.group = group;
         this.cluster = cluster;
@@ -135,8 +138,10 @@ final class ControlServer implements AutoCloseable {
                                 : o.ok() ? json.createObjectNode().put("ok", true).put("message", o.message()) : error(o.message())));
                 case "history" -> cluster.history().whenComplete((h, t) ->
                         reply(ctx, t != null ? error(t.toString()) : historyJson(h)));
+                case "services" -> reply(ctx, servicesJson());
+                case "conns" -> connections(ctx, request.path("limit").asInt(DEFAULT_CONNECTIONS));
                 default -> reply(ctx, error("unknown command '" + command
-                        + "'; known: status, takeover, standby, failback, maintenance, history, reload"));
+                        + "'; known: status, takeover, standby, failback, maintenance, history, reload, services, conns"));
             }
         }
 
@@ -166,6 +171,41 @@ final class ControlServer implements AutoCloseable {
                 ctx.close();
             }
         }
+    }
+
+    /** How many connection entries {@code conns} lists unless asked for another number. */
+    static final int DEFAULT_CONNECTIONS = 10_000;
+
+    private ObjectNode servicesJson() {
+        ObjectNode answer = json.createObjectNode().put("ok", true);
+        var list = answer.putArray("directors");
+        for (var d : directors) {
+            list.add(json.valueToTree(d.view()));
+        }
+        return answer;
+    }
+
+    /** Every director's entries (up to {@code limit} each), gathered on their forwarding threads. */
+    private void connections(ChannelHandlerContext ctx, int limit) {
+        if (limit <= 0) {
+            reply(ctx, error("conns limit=" + limit + " must be > 0"));
+            return;
+        }
+        java.util.List<CompletableFuture<java.util.List<io.tandem.daemon.director.DirectorView.ConnectionView>>> parts =
+                directors.stream().map(d -> d.connections(limit)).toList();
+        CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).whenComplete((v, t) -> {
+            if (t != null) {
+                reply(ctx, error("could not read the connection table: " + t.getMessage()));
+                return;
+            }
+            ObjectNode answer = json.createObjectNode().put("ok", true);
+            var list = answer.putArray("directors");
+            for (int i = 0; i < directors.size(); i++) {
+                ObjectNode d = list.addObject().put("name", directors.get(i).name());
+                d.set("connections", json.valueToTree(parts.get(i).join()));
+            }
+            reply(ctx, answer);
+        });
     }
 
     private ObjectNode error(String message) {

@@ -75,6 +75,7 @@ public final class Daemon {
     private PingMonitor ping;
     private ClusterNode cluster;
     private ControlServer control;
+    private final List<DirectorResource> directors = new ArrayList<>();
 
     public Daemon(ClusterConfig config, String node, Path socketPath, Path stateDir) {
         this.config = config;
@@ -114,7 +115,10 @@ public final class Daemon {
                     rs.add(new VipResource(vips, addressTable, vip));
                     allVips.add(vip);
                 } else if (spec instanceof NamedResourceSpec named && isDirector(named)) {
-                    rs.add(new DirectorResource(named.text(), directorFile(config, named), directorInterface(g)));
+                    DirectorResource director = new DirectorResource(named.text(), directorFile(config, named),
+                            directorInterface(g), announcerThread);
+                    directors.add(director);
+                    rs.add(director);
                 } else if (spec instanceof NamedResourceSpec named) {
                     rs.add(resolver.resolve(named));
                 }
@@ -143,7 +147,7 @@ public final class Daemon {
         arpWatcher = startArpWatcher(allVips, groupOfVip);
         // The control socket (and its JSON machinery) comes up before the first heartbeat leaves,
         // so its start-up work cannot delay a heartbeat.
-        control = new ControlServer(socketPath, loopGroup, cluster, () -> reloader.get(),
+        control = new ControlServer(socketPath, loopGroup, cluster, () -> reloader.get(), List.copyOf(directors),
                 Math.max(TimeUnit.SECONDS.toNanos(5), 4 * config.ha().deadtime().toNanos()));
         control.start();
         if (!config.ha().policy().pingNodes().isEmpty()) {
@@ -195,14 +199,28 @@ public final class Daemon {
         if (!restart.isEmpty()) {
             return ReloadResult.refused("needs a restart: " + String.join("; ", restart));
         }
+        List<DirectorResource.ReloadPlan> plans = new ArrayList<>();
+        for (DirectorResource d : directors) {
+            try {
+                plans.add(d.planReload());
+            } catch (io.tandem.config.ConfigException e) {
+                return ReloadResult.refused(e.getMessage());
+            }
+        }
         try {
             cluster.applyReload(next);
         } catch (IOException | RuntimeException e) {
             return ReloadResult.refused("could not apply: " + e.getMessage());
         }
+        List<String> directorChanges = new ArrayList<>();
+        for (int i = 0; i < directors.size(); i++) {
+            directors.get(i).applyReload(plans.get(i));
+            directorChanges.addAll(plans.get(i).changes());
+        }
         next.warnings().forEach(w -> LOG.warn("{}", w));
         String what = "active key " + next.authKeys().activeId() + " of " + next.authKeys().keys().keySet()
-                + (next.ha().media().equals(running.ha().media()) ? "" : ", media " + next.ha().media().stream().map(m -> m.name()).toList());
+                + (next.ha().media().equals(running.ha().media()) ? "" : ", media " + next.ha().media().stream().map(m -> m.name()).toList())
+                + (directorChanges.isEmpty() ? "" : ", " + String.join(", ", directorChanges));
         LOG.info("reload applied: {}", what);
         return new ReloadResult(true, "reload applied: " + what);
     }
@@ -296,6 +314,8 @@ public final class Daemon {
         if (ping != null) {
             ping.close();
         }
+        // After the groups are released: a director's forwarder is already stopped; its thread ends here.
+        directors.forEach(Daemon::closeQuietly);
         closeQuietly(announcer);
         if (announcerThread != null) {
             announcerThread.shutdownNow();

@@ -3,38 +3,78 @@ package io.tandem.daemon.director;
 import io.tandem.config.ConfigException;
 import io.tandem.config.DirectorCfParser;
 import io.tandem.config.director.DirectorConfig;
+import io.tandem.director.ForwardingEngine;
+import io.tandem.director.RealServer;
+import io.tandem.director.RealServerState;
 import io.tandem.director.ServiceTable;
 import io.tandem.director.VirtualService;
+import io.tandem.director.VirtualServiceState;
+import io.tandem.director.conn.ConnectionTable;
+import io.tandem.director.conn.TcpStates;
 import io.tandem.director.forward.Forwarder;
 import io.tandem.director.forward.ForwarderConfig;
 import io.tandem.failover.Resource;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The {@code director} (or {@code ldirectord::FILE}) resource of haresources: the virtual services
- * of director.cf, forwarded by Tandem's own data path while the group is held. Start reads
- * director.cf again (so a fixed file takes effect on the next takeover), builds the forwarder on
- * the interface that carries the group's VIPs, and starts it; stop removes it (and its nftables
- * table).
+ * of director.cf, forwarded by Tandem's own data path while the group is held.
+ *
+ * <p>The forwarder (its services, connection table and thread) is built when the daemon starts,
+ * on both directors, and lives until the daemon stops: the standby's engine keeps taking health
+ * verdicts and synced connections, and a takeover only opens the rings and installs the nftables
+ * table. Start and stop do just that.
  */
-public final class DirectorResource implements Resource {
+public final class DirectorResource implements Resource, java.io.Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(DirectorResource.class);
     /** 256k connections, about 27 MB of table: fits the daemon's heap next to everything else. */
     static final int CONNECTION_CAPACITY = 1 << 18;
+    private static final long RATE_INTERVAL_MS = 2_000;
 
     private final String name;
     private final Path directorCf;
-    private final String clientInterface;
-    private Forwarder forwarder;
+    private final Forwarder forwarder;
+    private final ServiceTable services;
+    private final RateEstimator rates;
+    private final ScheduledFuture<?> sampling;
+    private List<VirtualService> running;
 
-    public DirectorResource(String name, Path directorCf, String clientInterface) {
+    /**
+     * Reads director.cf and builds the idle forwarder on {@code clientInterface} (and on the
+     * interface facing NAT real servers, if that is another).
+     *
+     * @param sampler runs the rate sampling every 2 s
+     */
+    public DirectorResource(String name, Path directorCf, String clientInterface, ScheduledExecutorService sampler)
+            throws ConfigException, IOException {
         this.name = name;
         this.directorCf = directorCf;
-        this.clientInterface = clientInterface;
+        DirectorConfig config = DirectorCfParser.load(directorCf);
+        this.running = DirectorServices.of(config);
+        DirectorServices.warnAboutUnimplemented(config);
+        ForwarderConfig fc = ForwarderConfig.oneArm(clientInterface).withConnectionCapacity(CONNECTION_CAPACITY);
+        String serverInterface = DirectorServices.serverInterface(running, clientInterface);
+        if (serverInterface != null) {
+            fc = fc.withServerInterface(serverInterface);
+        }
+        this.services = new ServiceTable(running);
+        this.forwarder = new Forwarder(fc, services, System::nanoTime);
+        this.rates = new RateEstimator(services, System.nanoTime());
+        forwarder.open();
+        this.sampling = sampler.scheduleAtFixedRate(() -> rates.sample(System.nanoTime()), RATE_INTERVAL_MS,
+                RATE_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        LOG.info("director {}: {} virtual service(s) from {} on {}{}", name, running.size(), directorCf,
+                clientInterface, serverInterface == null ? "" : ", real servers on " + serverInterface);
     }
 
     /** Parses and converts director.cf; the file:line error of the first problem, or null if it is fine. */
@@ -54,37 +94,163 @@ public final class DirectorResource implements Resource {
 
     @Override
     public synchronized void start() throws Exception {
-        if (forwarder != null && forwarder.isRunning()) {
-            return;
+        if (!forwarder.isRunning()) {
+            forwarder.start();
         }
-        if (forwarder == null) {
-            // Built once: its connection table (sized for the heap) outlives stop/start, so a later
-            // takeover finds the connections it learnt, and the memory is not claimed twice.
-            DirectorConfig config = DirectorCfParser.load(directorCf);
-            List<VirtualService> services = DirectorServices.of(config);
-            DirectorServices.warnAboutUnimplemented(config);
-            ForwarderConfig fc = ForwarderConfig.oneArm(clientInterface).withConnectionCapacity(CONNECTION_CAPACITY);
-            String serverInterface = DirectorServices.serverInterface(services, clientInterface);
-            if (serverInterface != null) {
-                fc = fc.withServerInterface(serverInterface);
-            }
-            forwarder = new Forwarder(fc, new ServiceTable(services), System::nanoTime);
-            LOG.info("director: {} virtual service(s) from {} on {}{}", services.size(), directorCf, clientInterface,
-                    serverInterface == null ? "" : ", real servers on " + serverInterface);
-        }
-        forwarder.start();
     }
 
     @Override
     public synchronized void stop() throws IOException {
-        if (forwarder != null) {
-            forwarder.stop();
-            LOG.info("director: forwarding stopped");
-        }
+        forwarder.stop();
     }
 
     @Override
-    public synchronized boolean isRunning() {
-        return forwarder != null && forwarder.isRunning();
+    public boolean isRunning() {
+        return forwarder.isRunning();
+    }
+
+    /** The forwarder, for the health checks and the sync stream to hand their work to. */
+    public Forwarder forwarder() {
+        return forwarder;
+    }
+
+    public Path file() {
+        return directorCf;
+    }
+
+    @Override
+    public void close() throws IOException {
+        sampling.cancel(false);
+        forwarder.close();
+    }
+
+    /** The services and real servers with their numbers, read without disturbing the forwarding thread. */
+    public DirectorView view() {
+        List<DirectorView.ServiceView> out = new ArrayList<>();
+        for (VirtualServiceState s : services.services()) {
+            List<DirectorView.RealView> reals = new ArrayList<>();
+            for (RealServerState r : s.realServers()) {
+                reals.add(realView(r));
+            }
+            if (s.fallback() != null) {
+                reals.add(realView(s.fallback()));
+            }
+            VirtualService spec = s.spec();
+            int mask = spec.persistence().prefixLength();
+            out.add(new DirectorView.ServiceView(spec.protocol().toString(), spec.address().getHostAddress(),
+                    spec.port(), spec.scheduler().name().ipvsName(), spec.persistence().timeout().toSeconds(),
+                    mask, spec.quiescent(), reals));
+        }
+        ConnectionTable table = forwarder.engine().connections();
+        return new DirectorView(name, directorCf.toString(), forwarder.isRunning(), table.capacity(), table.size(), out);
+    }
+
+    private DirectorView.RealView realView(RealServerState r) {
+        String health = r.isHealthy() ? "unchecked" : "down";
+        return new DirectorView.RealView(r.config().address().getHostAddress(), r.port(),
+                r.forwarding().toString(), r.weight(), r.configuredWeight(), r.isMember(), r.isFallback(),
+                r.activeConnections(), r.inactiveConnections(), r.persistentConnections(), r.connections(),
+                r.inPackets(), r.outPackets(), r.inBytes(), r.outBytes(), rates.rates(r.id()), health, "");
+    }
+
+    /**
+     * Up to {@code limit} connection entries, read on the forwarding thread (at its next tick);
+     * completes exceptionally if the thread is gone.
+     */
+    public CompletableFuture<List<DirectorView.ConnectionView>> connections(int limit) {
+        CompletableFuture<List<DirectorView.ConnectionView>> result = new CompletableFuture<>();
+        if (forwarder.failure() != null) {
+            result.completeExceptionally(new IllegalStateException("forwarding thread failed: " + forwarder.failure()));
+            return result;
+        }
+        forwarder.execute(engine -> result.complete(connectionsOf(engine, limit, System.nanoTime())));
+        return result.orTimeout(5, TimeUnit.SECONDS);
+    }
+
+    private static List<DirectorView.ConnectionView> connectionsOf(ForwardingEngine engine, int limit, long nowNs) {
+        ConnectionTable t = engine.connections();
+        List<DirectorView.ConnectionView> out = new ArrayList<>();
+        for (int e = t.nextInUse(-1); e != ConnectionTable.NONE && out.size() < limit; e = t.nextInUse(e)) {
+            RealServerState server = engine.services().server(t.serverId(e));
+            boolean tcp = t.protocol(e) == 6;
+            boolean template = t.isTemplate(e);
+            String state = template ? "NONE" : tcp ? TcpStates.name(t.state(e)) : "UDP";
+            long expire = Math.max(0, (t.deadlineNs(e) - nowNs) / 1_000_000_000L);
+            out.add(new DirectorView.ConnectionView(tcp ? "TCP" : "UDP", expire, state,
+                    endpoint(t.clientHigh(e), t.clientLow(e), t.clientPort(e)),
+                    endpoint(t.virtualHigh(e), t.virtualLow(e), t.virtualPort(e)),
+                    endpoint(server.config().address(), server.port()), template, t.isSynced(e)));
+        }
+        return out;
+    }
+
+    private static String endpoint(long high, long low, int port) {
+        return endpoint(io.tandem.director.IpAddresses.toInetAddress(high, low), port);
+    }
+
+    private static String endpoint(InetAddress address, int port) {
+        String host = address.getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /** A checked change of director.cf, to apply with {@link #applyReload}. */
+    public record ReloadPlan(List<VirtualService> next, List<String> changes) {
+        public boolean isEmpty() {
+            return changes.isEmpty();
+        }
+    }
+
+    /**
+     * Reads director.cf again and says what a reload would change. Today a reload applies real
+     * servers' weights; anything else changed in the virtual services needs a restart of the
+     * daemon, and the exception says so (nothing is applied then).
+     */
+    public synchronized ReloadPlan planReload() throws ConfigException {
+        DirectorConfig config = DirectorCfParser.load(directorCf);
+        List<VirtualService> next = DirectorServices.of(config);
+        List<String> changes = new ArrayList<>();
+        boolean sameShape = next.size() == running.size();
+        for (int i = 0; sameShape && i < next.size(); i++) {
+            VirtualService a = running.get(i);
+            VirtualService b = next.get(i);
+            sameShape = withoutWeights(a).equals(withoutWeights(b));
+            for (int r = 0; sameShape && r < a.realServers().size(); r++) {
+                int wa = a.realServers().get(r).weight();
+                int wb = b.realServers().get(r).weight();
+                if (wa != wb) {
+                    changes.add(a.label() + " real=" + a.realServers().get(r).label() + " weight " + wa + " -> " + wb);
+                }
+            }
+        }
+        if (!sameShape) {
+            throw new ConfigException(directorCf, 0, "virtual services were added, removed or changed beyond"
+                    + " real servers' weights: that needs a restart of tandemd (weights alone can be reloaded)");
+        }
+        return new ReloadPlan(next, changes);
+    }
+
+    private static VirtualService withoutWeights(VirtualService v) {
+        List<RealServer> reals = v.realServers().stream()
+                .map(r -> new RealServer(r.address(), r.port(), 0, r.forwarding())).toList();
+        return new VirtualService(v.protocol(), v.address(), v.port(), v.scheduler(), v.persistence(), v.forwarding(),
+                reals, v.fallback(), v.quiescent());
+    }
+
+    /** Applies a plan from {@link #planReload} on the forwarding thread: no connection is touched. */
+    public synchronized void applyReload(ReloadPlan plan) {
+        List<VirtualService> next = plan.next();
+        forwarder.execute(engine -> {
+            for (int i = 0; i < next.size(); i++) {
+                VirtualServiceState s = engine.services().service(i);
+                List<RealServer> reals = next.get(i).realServers();
+                for (int r = 0; r < reals.size(); r++) {
+                    if (s.realServer(r).configuredWeight() != reals.get(r).weight()) {
+                        s.setConfiguredWeight(r, reals.get(r).weight());
+                    }
+                }
+            }
+        });
+        running = next;
+        plan.changes().forEach(c -> LOG.info("director {}: reload: {}", name, c));
     }
 }

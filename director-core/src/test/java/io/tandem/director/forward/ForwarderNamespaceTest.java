@@ -16,10 +16,11 @@ import io.tandem.director.VirtualService;
 import io.tandem.director.forward.ForwarderCounters.Counter;
 import io.tandem.director.packet.EthernetFrame;
 import io.tandem.director.packet.PacketView;
-import io.tandem.linux.NetnsLab;
-import io.tandem.linux.PacketSocket;
 import io.tandem.director.sched.SchedulerName;
 import io.tandem.director.sched.SchedulerSpec;
+import io.tandem.lab.LabHttpServer;
+import io.tandem.linux.NetnsLab;
+import io.tandem.linux.PacketSocket;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -135,7 +136,7 @@ class ForwarderNamespaceTest {
                 "download failed; counters " + forwarder.counters());
 
         assertEquals(bytes, Files.size(file));
-        assertArrayEquals(TinyHttpServer.bigBodySha256(bytes), sha256(file));
+        assertArrayEquals(LabHttpServer.bigBodySha256(bytes), sha256(file));
         long frames = forwarder.counters().get(Counter.FORWARDED) - framesBefore;
         long allocated = forwarder.allocatedBytes() - allocatedBefore;
         assertTrue(frames > 100, "the client's ACKs went through the forwarder: " + frames);

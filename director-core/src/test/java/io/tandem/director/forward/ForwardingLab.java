@@ -1,5 +1,6 @@
 package io.tandem.director.forward;
 
+import io.tandem.lab.LabHttpServer;
 import io.tandem.linux.NetnsLab;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -111,13 +112,13 @@ final class ForwardingLab implements AutoCloseable {
         run(List.of("ip", "netns", "exec", ns, "sysctl", "-q", "-w", key + "=" + value), 10);
     }
 
-    /** Starts {@link TinyHttpServer} on port 80 in server {@code i}'s namespace, named rs1, rs2, ... */
+    /** Starts {@link LabHttpServer} on port 80 in server {@code i}'s namespace, named rs1, rs2, ... */
     void startHttpServer(int i) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classes = Path.of(TinyHttpServer.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+        String classes = Path.of(LabHttpServer.class.getProtectionDomain().getCodeSource().getLocation().toURI())
                 .toString();
         Process p = new ProcessBuilder("ip", "netns", "exec", servers.get(i), java, "-Xmx64m", "-XX:+UseSerialGC",
-                "-cp", classes, TinyHttpServer.class.getName(), "80", "rs" + (i + 1))
+                "-cp", classes, LabHttpServer.class.getName(), "80", "rs" + (i + 1))
                 .redirectErrorStream(true).start();
         processes.add(p);
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
