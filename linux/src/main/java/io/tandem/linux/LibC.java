@@ -70,6 +70,7 @@ final class LibC {
     static final int IFNAMSIZ = 16;
     static final long SIOCGIFFLAGS = 0x8913;
     static final long SIOCGIFHWADDR = 0x8927;
+    static final long SIOCETHTOOL = 0x8946;
     static final int IFF_UP = 0x1;
     static final int IFF_RUNNING = 0x40;
 

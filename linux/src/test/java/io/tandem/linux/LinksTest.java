@@ -56,6 +56,18 @@ class LinksTest {
     }
 
     @Test
+    void shouldTurnGenericReceiveOffloadOffSoFramesStayWireSized() throws Exception {
+        lab.callIn(ns, () -> {
+            Links.setGenericReceiveOffload("d0", true);
+            return null;
+        });
+        assertTrue(lab.callIn(ns, () -> Links.isGenericReceiveOffload("d0")));
+        assertEquals(java.util.List.of("gro"), lab.callIn(ns, () -> Links.disableReceiveOffloads("d0")));
+        assertFalse(lab.callIn(ns, () -> Links.isGenericReceiveOffload("d0")));
+        assertEquals(java.util.List.of(), lab.callIn(ns, () -> Links.disableReceiveOffloads("d0")), "nothing left to do");
+    }
+
+    @Test
     void shouldRejectLoopbackAsNotEthernet() throws Exception {
         // lo has ARPHRD_LOOPBACK: no MAC to announce with.
         assertThrows(LinuxException.class, () -> lab.callIn(ns, () -> Links.macAddress("lo")));

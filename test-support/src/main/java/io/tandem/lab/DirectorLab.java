@@ -130,10 +130,13 @@ public final class DirectorLab implements AutoCloseable {
         Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rw-------"));
     }
 
+    /** The ports every lab real server serves HTTP on ({@link LabHttpServer}). */
+    public static final String REAL_SERVER_PORTS = "80,8080,8081";
+
     /**
      * Adds a real server for direct routing on the LAN: address {@code ip}, the VIP on its {@code lo}
      * with arp_ignore=1 / arp_announce=2 (so it never answers ARP for the VIP), and a real HTTP
-     * server on port 80 answering {@code name}.
+     * server on ports 80, 8080 and 8081 answering {@code name}.
      */
     public void addRealServer(String name, String ip) {
         net.addHost(name, "lan", "eth0", ip + "/" + LAN_PREFIX);
@@ -142,7 +145,61 @@ public final class DirectorLab implements AutoCloseable {
                 "net.ipv4.conf.eth0.arp_ignore=1", "net.ipv4.conf.eth0.arp_announce=2")) {
             net.exec(name, 10_000, "sysctl", "-q", "-w", key).orThrow();
         }
-        net.spawn(name, work.resolve(name + "-http.log"), javaCommand(LabHttpServer.class, "80", name));
+        net.spawn(name, work.resolve(name + "-http.log"), javaCommand(LabHttpServer.class, REAL_SERVER_PORTS, name));
+    }
+
+    /**
+     * Adds a real server for NAT on the second link (needs {@link #withSecondLink()}; bridge "hb",
+     * 198.51.100.128/25): address {@code ip}, default route via {@code gateway} (a VIP the
+     * directors share, so replies go through whichever is active), the same HTTP server.
+     */
+    public void addNatRealServer(String name, String ip, String gateway) {
+        if (!secondLink) {
+            throw new IllegalStateException("NAT real servers live on the second link: build the lab withSecondLink()");
+        }
+        net.addHost(name, "hb", "eth0", ip + "/" + LAN_PREFIX);
+        // A veth carries a sender's 64 KB TSO frames whole; a wire would not. One segment per frame
+        // is what the director sees from a real NIC.
+        net.ip(name, "link", "set", "dev", "eth0", "gso_max_segs", "1");
+        net.ip(name, "route", "add", "default", "via", gateway);
+        net.spawn(name, work.resolve(name + "-http.log"), javaCommand(LabHttpServer.class, REAL_SERVER_PORTS, name));
+    }
+
+    /**
+     * Fetches {@code url} from the client {@code times} times, each over a new TCP connection (one
+     * curl, "Connection: close"); the bodies in order, trimmed ("" for a failed fetch).
+     */
+    public List<String> fetchManyFromClient(String url, int times) {
+        List<String> cmd = new ArrayList<>(List.of("curl", "-s", "--max-time", "5", "-H", "Connection: close",
+                "-w", "\\n#END#\\n"));
+        for (int i = 0; i < times; i++) {
+            cmd.add(url);
+        }
+        Exec.Result r = net.exec("client", 60_000 + 100L * times, cmd.toArray(String[]::new));
+        List<String> bodies = new ArrayList<>();
+        for (String part : r.stdout().split("#END#")) {
+            if (bodies.size() < times) {
+                bodies.add(part.strip());
+            }
+        }
+        while (bodies.size() < times) {
+            bodies.add("");
+        }
+        return bodies;
+    }
+
+    /** Runs curl on the client with {@code args}, to completion or {@code timeoutMillis}. */
+    public Exec.Result clientCurl(long timeoutMillis, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("curl"));
+        cmd.addAll(List.of(args));
+        return net.exec("client", timeoutMillis, cmd.toArray(String[]::new));
+    }
+
+    /** Starts curl on the client in the background, its output in {@code log}; the lab ends it if the test does not. */
+    public Process startClientCurl(Path log, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("curl"));
+        cmd.addAll(List.of(args));
+        return net.spawn("client", log, cmd);
     }
 
     /** Fetches {@code http://VIP/} from the client with curl; the body, trimmed, or null on failure. */

@@ -12,6 +12,7 @@ import io.tandem.linux.PacketRing;
 import io.tandem.linux.RtNetlink;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *  open():   thread "tandem-forwarder", idle
- *  start():  nft table (KernelBypass) ─► rings + BPF filter (ServiceFilter) ─► rtnetlink ─► ask kernel
+ *  start():  GRO/LRO off on its interfaces ─► nft table (KernelBypass) ─► rings + BPF filter (ServiceFilter) ─► rtnetlink ─► ask kernel
  *            to resolve every real server ─► published to the thread, which starts forwarding
  *  loop:     up to 256 frames per ring ─► onFrame ─► queue on the TX ring (one sendto per
  *            batch; or one sendto per frame without a TX ring) ─► every timerInterval: onTimer,
@@ -130,6 +131,14 @@ public final class Forwarder implements AutoCloseable {
         PacketRing clientRing = null;
         PacketRing serverRing = null;
         RtNetlink rtnl = null;
+        for (String ifName : config.isOneArm() ? List.of(config.clientInterface())
+                : List.of(config.clientInterface(), config.serverInterface())) {
+            List<String> off = Links.disableReceiveOffloads(ifName);
+            if (!off.isEmpty()) {
+                // Merged frames (GRO/LRO) exceed the MTU: the forwarder could not send them on.
+                LOG.info("turned {} off on {}: the forwarder must see frames as they were on the wire", off, ifName);
+            }
+        }
         kernelBypass.install(services);
         try {
             BpfProgram filter = ServiceFilter.of(services);
@@ -348,10 +357,25 @@ public final class Forwarder implements AutoCloseable {
         if (full) {
             nextNeighbourNs = now + config.neighbourRefreshNs();
             readRingStatistics(p);
+            warnAboutOversizedFrames();
         }
         if (p.processor().takeServerMacMissing() || full || knownServerMacs < services.serverCount()) {
             refreshNeighbours(p, now, full);
         }
+    }
+
+    private long tooBigSeen;
+
+    /** Once per neighbour refresh at most: frames above the MTU mean a misconfigured link, and TCP stalls. */
+    private void warnAboutOversizedFrames() {
+        long tooBig = counters.get(ForwarderCounters.Counter.DROP_TOO_BIG);
+        if (tooBig > tooBigSeen) {
+            LOG.warn("dropped {} frame(s) larger than the MTU ({} bytes) since the last look: a sender hands over "
+                    + "TSO/GSO frames unsegmented (virtual links: set gso_max_segs 1 on the sender's side) or "
+                    + "LRO/GRO merges them on {}; connections through it stall", tooBig - tooBigSeen, config.mtuBytes(),
+                    config.isOneArm() ? config.clientInterface() : config.clientInterface() + "/" + config.serverInterface());
+        }
+        tooBigSeen = tooBig;
     }
 
     private void readRingStatistics(DataPath p) throws LinuxException {

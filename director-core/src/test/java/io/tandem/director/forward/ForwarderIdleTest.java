@@ -26,7 +26,7 @@ class ForwarderIdleTest {
     private static Forwarder forwarder() throws Exception {
         VirtualService svc = VirtualService.of(Protocol.TCP, InetAddress.getByName("198.51.100.10"), 80,
                 SchedulerSpec.of(SchedulerName.RR), List.of(RealServer.of(InetAddress.getByName("198.51.100.21"), 1)));
-        // nft is /bin/false: start() fails at its first step, so the host's ruleset is never touched.
+        // The interface does not exist and nft is /bin/false: start() fails before the host is touched.
         return new Forwarder(ForwarderConfig.oneArm("lab-does-not-exist").withConnectionCapacity(64)
                 .withNftCommand(List.of("/bin/false")),
                 new ServiceTable(List.of(svc)), System::nanoTime);
@@ -52,7 +52,7 @@ class ForwarderIdleTest {
     void shouldLeaveNothingHalfDoneWhenStartFailsAndStayIdle() throws Exception {
         try (Forwarder f = forwarder()) {
             f.open();
-            assertThrows(Exception.class, f::start, "a failing nft fails the start");
+            assertThrows(Exception.class, f::start, "a missing interface fails the start");
             assertFalse(f.isRunning());
             AtomicReference<Boolean> ran = new AtomicReference<>(false);
             f.execute(engine -> ran.set(true));
