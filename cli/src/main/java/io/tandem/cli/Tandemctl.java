@@ -24,7 +24,8 @@ import picocli.CommandLine.ParentCommand;
         versionProvider = Tandemctl.Version.class,
         description = "Control a running tandemd.",
         subcommands = {Tandemctl.Status.class, Tandemctl.Takeover.class, Tandemctl.Standby.class,
-            Tandemctl.Failback.class, Tandemctl.Maintenance.class, Tandemctl.History.class, Tandemctl.Reload.class},
+            Tandemctl.Failback.class, Tandemctl.Maintenance.class, Tandemctl.History.class, Tandemctl.Reload.class,
+            CheckConfig.class, ImportKeepalived.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done",
