@@ -25,7 +25,8 @@ import picocli.CommandLine.ParentCommand;
         description = "Control a running tandemd.",
         subcommands = {Tandemctl.Status.class, Tandemctl.Takeover.class, Tandemctl.Standby.class,
             Tandemctl.Failback.class, Tandemctl.Maintenance.class, Tandemctl.History.class, Tandemctl.Reload.class,
-            DirectorCommands.Services.class, DirectorCommands.Conns.class},
+            DirectorCommands.Services.class, DirectorCommands.Conns.class, CheckConfig.class,
+            ImportKeepalived.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done",

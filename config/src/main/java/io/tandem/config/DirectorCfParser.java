@@ -52,10 +52,10 @@ public final class DirectorCfParser {
     private static final Set<String> BLOCK = Set.of("real", "scheduler", "protocol", "persistent", "netmask",
             "quiescent", "fallback", "checktype", "service", "request", "receive", "virtualhost", "login", "passwd",
             "database", "secret", "checkport", "checktimeout", "negotiatetimeout", "checkinterval", "failurecount",
-            "httpmethod", "emailalert", "checkcommand", "cleanstop", "ops");
+            "httpmethod", "emailalert", "checkcommand", "cleanstop", "ops", "servicename", "comment");
     /** Block directives kept raw in {@link CheckSpec#other()}. */
     private static final Set<String> OTHER_CHECK = Set.of("login", "passwd", "database", "secret", "httpmethod",
-            "emailalert", "checkcommand", "cleanstop", "ops");
+            "emailalert", "checkcommand", "cleanstop", "ops", "servicename", "comment");
     private static final Pattern DIRECTIVE = Pattern.compile("([A-Za-z]+)\\s*=\\s*(.*)");
     private static final Pattern NUMBER = Pattern.compile("[0-9]{1,10}");
     /** {@code real=ADDR METHOD [WEIGHT] ["REQUEST", "RECEIVE"]}. */

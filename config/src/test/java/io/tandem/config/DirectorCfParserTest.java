@@ -177,6 +177,14 @@ class DirectorCfParserTest {
     }
 
     @Test
+    void shouldKeepTheEmailLabelsServicenameAndCommentAsOtherDirectives() throws Exception {
+        VirtualServiceSpec v = only(block("servicename=Web Site", "comment=Test load balanced web site",
+                "real=198.51.100.21:80 gate"));
+
+        assertEquals(Map.of("servicename", "Web Site", "comment", "Test load balanced web site"), v.check().other());
+    }
+
+    @Test
     void shouldKeepSeveralVirtualServicesInFileOrderWithGlobalsBetweenThem() throws Exception {
         DirectorConfig config = load("""
                 virtual=198.51.100.10:80

@@ -9,7 +9,8 @@ import java.util.Map;
  *
  * @param other the check directives Tandem does not interpret yet ({@code login}, {@code passwd},
  *              {@code database}, {@code secret}, {@code httpmethod}, {@code emailalert},
- *              {@code checkcommand}, {@code cleanstop}, {@code ops}), raw values without quotes
+ *              {@code checkcommand}, {@code cleanstop}, {@code ops}, and ldirectord's e-mail labels
+ *              {@code servicename} and {@code comment}), raw values without quotes
  */
 public record CheckSpec(String checktype, String service, String request, String receive, String virtualhost,
         Integer checkport, Duration checktimeout, Duration negotiatetimeout, Duration checkinterval,
