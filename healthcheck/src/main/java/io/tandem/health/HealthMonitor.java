@@ -1,0 +1,114 @@
+package io.tandem.health;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+
+/**
+ * Checks real servers on their intervals and tells a {@link HealthListener} when one goes up or
+ * down. One thread, {@code tandem-health}, owns all state (the {@link HealthEngine}); probes run
+ * on a Netty event loop or a bounded pool (see {@link ProbeSet}) and hand results back through a
+ * queue. {@link #update}, {@link #snapshot} and {@link #close} may be called from any thread.
+ *
+ * <pre>
+ *   try (ProbeSet probes = new ProbeSet();
+ *        HealthMonitor monitor = new HealthMonitor(listener, System::nanoTime, probes)) {
+ *       monitor.start();
+ *       monitor.update(CheckPlan.from(directorConfig));
+ *   }
+ * </pre>
+ */
+public final class HealthMonitor implements AutoCloseable {
+    private static final Duration SNAPSHOT_TIMEOUT = Duration.ofSeconds(5);
+
+    private final HealthEngine engine;
+    private final LongSupplier clockNanos;
+    private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    /**
+     * @param listener   told of every up/down change, on the monitor's thread
+     * @param clockNanos monotonic clock ({@code System::nanoTime})
+     * @param probes     where checks run; the caller closes it after the monitor
+     */
+    public HealthMonitor(HealthListener listener, LongSupplier clockNanos, Probe.Selector probes) {
+        this.clockNanos = clockNanos;
+        this.thread = new Thread(this::run, "tandem-health");
+        this.thread.setDaemon(true);
+        this.engine = new HealthEngine(listener, clockNanos, probes, () -> LockSupport.unpark(thread));
+    }
+
+    /** Starts the monitor's thread. */
+    public void start() {
+        thread.start();
+    }
+
+    /**
+     * Replaces the checked servers (start-up and reload): servers equal to current ones keep their
+     * state and schedule, new ones start down and are checked at once (spread over their interval
+     * when many come together), missing ones stop being checked (no listener call).
+     */
+    public void update(List<CheckedServer> servers) {
+        List<CheckedServer> copy = List.copyOf(servers);
+        command(() -> engine.update(copy));
+    }
+
+    /** The state of every server, read on the monitor's thread (waits for it, at most 5 s). */
+    public List<ServerStatus> snapshot() {
+        CompletableFuture<List<ServerStatus>> result = new CompletableFuture<>();
+        command(() -> result.complete(engine.snapshot()));
+        try {
+            return result.get(SNAPSHOT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the health snapshot", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("health monitor did not answer within " + SNAPSHOT_TIMEOUT, e);
+        }
+    }
+
+    /** Stops the thread and cancels running checks. */
+    @Override
+    public void close() {
+        running = false;
+        LockSupport.unpark(thread);
+        if (thread.isAlive() && Thread.currentThread() != thread) {
+            try {
+                thread.join(SNAPSHOT_TIMEOUT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (!thread.isAlive()) {
+            engine.close();
+        }
+    }
+
+    private void command(Runnable r) {
+        commands.add(r);
+        LockSupport.unpark(thread);
+    }
+
+    private void run() {
+        while (running) {
+            Runnable r;
+            while ((r = commands.poll()) != null) {
+                r.run();
+            }
+            long nextNanos = engine.doWork();
+            long waitNanos = nextNanos - clockNanos.getAsLong();
+            if (waitNanos > 0 && commands.isEmpty() && !engine.hasResults() && running) {
+                LockSupport.parkNanos(this, Math.min(waitNanos, HealthEngine.IDLE_NANOS));
+            }
+        }
+        engine.close();
+    }
+}
