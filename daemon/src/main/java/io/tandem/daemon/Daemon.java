@@ -58,6 +58,10 @@ public final class Daemon {
     private static final int RESOURCE_PRIORITY = 20;
     private static final int VM_PRIORITY = 31;
     private static final int BASE_PRIORITY = 10;
+    private static final long NOTIFY_TIMEOUT_MILLIS = 10_000;
+    /** Health notify hooks, one at a time, in order. */
+    private final ExecutorService hookThread = Executors.newSingleThreadExecutor(
+            new DefaultThreadFactory("tandem-health-hooks", true));
 
     private final ClusterConfig config;
     private final String node;
@@ -76,6 +80,7 @@ public final class Daemon {
     private ClusterNode cluster;
     private ControlServer control;
     private final List<DirectorResource> directors = new ArrayList<>();
+    private io.tandem.health.ProbeSet probes;
 
     public Daemon(ClusterConfig config, String node, Path socketPath, Path stateDir) {
         this.config = config;
@@ -115,8 +120,11 @@ public final class Daemon {
                     rs.add(new VipResource(vips, addressTable, vip));
                     allVips.add(vip);
                 } else if (spec instanceof NamedResourceSpec named && isDirector(named)) {
+                    if (probes == null) {
+                        probes = new io.tandem.health.ProbeSet();
+                    }
                     DirectorResource director = new DirectorResource(named.text(), directorFile(config, named),
-                            directorInterface(g), announcerThread);
+                            directorInterface(g), announcerThread, probes, this::onRealServerHealth);
                     directors.add(director);
                     rs.add(director);
                 } else if (spec instanceof NamedResourceSpec named) {
@@ -316,12 +324,37 @@ public final class Daemon {
         }
         // After the groups are released: a director's forwarder is already stopped; its thread ends here.
         directors.forEach(Daemon::closeQuietly);
+        if (probes != null) {
+            probes.close();
+        }
+        hookThread.shutdown();
         closeQuietly(announcer);
         if (announcerThread != null) {
             announcerThread.shutdownNow();
         }
         closeQuietly(netlink);
         LOG.info("tandemd {} stopped", node);
+    }
+
+    /**
+     * A real server's health changed: notify_command runs with {@code realserver VIRTUAL REAL up|down
+     * NODE REASON} (group transitions give a group name first, never "realserver").
+     */
+    private void onRealServerHealth(String virtual, String real, boolean up, String reason) {
+        List<String> notify = config.ha().policy().notifyCommand();
+        if (notify.isEmpty() || resourceThread == null) {
+            return;
+        }
+        List<String> cmd = new ArrayList<>(notify);
+        cmd.addAll(List.of("realserver", virtual, real, up ? "up" : "down", node, reason));
+        hookThread.execute(() -> {
+            try {
+                io.tandem.daemon.resources.BoundedCommand.run(cmd, NOTIFY_TIMEOUT_MILLIS, true);
+            } catch (Exception e) {
+                LOG.warn("notify_command for real server {} of {} ({}) failed: {}", real, virtual, up ? "up" : "down",
+                        e.getMessage());
+            }
+        });
     }
 
     /**

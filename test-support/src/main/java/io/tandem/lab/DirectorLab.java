@@ -42,6 +42,7 @@ public final class DirectorLab implements AutoCloseable {
     private final Path work;
     private final Timing timing;
     private final NetnsLab net = NetnsLab.create();
+    private final Map<String, Process> httpServers = new java.util.concurrent.ConcurrentHashMap<>();
     /** Unix socket paths are limited to 107 bytes, so sockets live in a short directory of their own. */
     private final Path socketDir;
     private final Map<String, Process> daemons = new LinkedHashMap<>();
@@ -145,7 +146,21 @@ public final class DirectorLab implements AutoCloseable {
                 "net.ipv4.conf.eth0.arp_ignore=1", "net.ipv4.conf.eth0.arp_announce=2")) {
             net.exec(name, 10_000, "sysctl", "-q", "-w", key).orThrow();
         }
-        net.spawn(name, work.resolve(name + "-http.log"), javaCommand(LabHttpServer.class, REAL_SERVER_PORTS, name));
+        startHttp(name);
+    }
+
+    /** (Re)starts real server {@code name}'s HTTP server. */
+    public void startHttp(String name) {
+        httpServers.put(name, net.spawn(name, work.resolve(name + "-http.log"),
+                javaCommand(LabHttpServer.class, REAL_SERVER_PORTS, name)));
+    }
+
+    /** Ends real server {@code name}'s HTTP server (SIGTERM, by PID): its ports refuse connections. */
+    public void stopHttp(String name) {
+        Process p = httpServers.remove(name);
+        if (p != null) {
+            NetnsLab.stop(p, 5_000);
+        }
     }
 
     /**
@@ -162,7 +177,7 @@ public final class DirectorLab implements AutoCloseable {
         // is what the director sees from a real NIC.
         net.ip(name, "link", "set", "dev", "eth0", "gso_max_segs", "1");
         net.ip(name, "route", "add", "default", "via", gateway);
-        net.spawn(name, work.resolve(name + "-http.log"), javaCommand(LabHttpServer.class, REAL_SERVER_PORTS, name));
+        startHttp(name);
     }
 
     /**

@@ -42,7 +42,7 @@ class DirectorForwardingLabTest extends LabTestBase {
                 "\treal=198.51.100.22:80 gate",
                 "\tscheduler=rr",
                 "\tprotocol=tcp",
-                "\tchecktype=off",
+                "\tchecktype=connect",
                 ""));
         startPair();
         await().atMost(WAIT).until(() -> "r1".equals(lab.fetchFromClient()) || "r2".equals(lab.fetchFromClient()));

@@ -75,17 +75,17 @@ class DirectorSchedulingLabTest extends LabTestBase {
                 "\treal=" + r1 + ":80 " + method + " " + r1Weight,
                 "\treal=" + r2 + ":80 " + method + " 1",
                 "\tscheduler=wrr",
-                "\tchecktype=off",
+                "\tchecktype=on",
                 "virtual=" + DirectorLab.VIP + ":8080",
                 "\treal=" + r1 + ":8080 " + method,
                 "\treal=" + r2 + ":8080 " + method,
                 "\tscheduler=sh",
-                "\tchecktype=off",
+                "\tchecktype=on",
                 "virtual=" + DirectorLab.VIP + ":8081",
                 "\treal=" + r1 + ":8081 " + method,
                 "\treal=" + r2 + ":8081 " + method,
                 "\tscheduler=rr",
-                "\tchecktype=off",
+                "\tchecktype=on",
                 "");
     }
 

@@ -14,11 +14,19 @@ import io.tandem.director.conn.TcpStates;
 import io.tandem.director.forward.Forwarder;
 import io.tandem.director.forward.ForwarderConfig;
 import io.tandem.failover.Resource;
+import io.tandem.health.CheckPlan;
+import io.tandem.health.CheckType;
+import io.tandem.health.CheckedServer;
+import io.tandem.health.HealthMonitor;
+import io.tandem.health.Probe;
+import io.tandem.health.ServerStatus;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -34,6 +42,11 @@ import org.slf4j.LoggerFactory;
  * on both directors, and lives until the daemon stops: the standby's engine keeps taking health
  * verdicts and synced connections, and a takeover only opens the rings and installs the nftables
  * table. Start and stop do just that.
+ *
+ * <p>Health checks run on both directors too, from start to stop of the daemon, so the standby's
+ * engine knows which real servers are up before it takes over. A checked server counts as down
+ * until its first check passes (as ldirectord adds servers once they answer); a verdict goes to
+ * the forwarding thread at once and to the {@link HealthNotifier}.
  */
 public final class DirectorResource implements Resource, java.io.Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(DirectorResource.class);
@@ -48,20 +61,32 @@ public final class DirectorResource implements Resource, java.io.Closeable {
     private final RateEstimator rates;
     private final ScheduledFuture<?> sampling;
     private List<VirtualService> running;
+    private final HealthMonitor health;
+    private final HealthNotifier notifier;
+    /** Checked server -> {service index, real index}; replaced on reload (monitor thread reads it). */
+    private volatile Map<CheckedServer, int[]> positions;
+
+    /** Told of every real server's health change (notify hook, e-mail alerts). */
+    @FunctionalInterface
+    public interface HealthNotifier {
+        void onHealthChanged(String virtual, String real, boolean up, String reason);
+    }
 
     /**
      * Reads director.cf and builds the idle forwarder on {@code clientInterface} (and on the
      * interface facing NAT real servers, if that is another).
      *
      * @param sampler runs the rate sampling every 2 s
+     * @param probes  where the health checks run (shared by the daemon's director resources)
      */
-    public DirectorResource(String name, Path directorCf, String clientInterface, ScheduledExecutorService sampler)
-            throws ConfigException, IOException {
+    public DirectorResource(String name, Path directorCf, String clientInterface, ScheduledExecutorService sampler,
+            Probe.Selector probes, HealthNotifier notifier) throws ConfigException, IOException {
         this.name = name;
         this.directorCf = directorCf;
+        this.notifier = notifier;
         DirectorConfig config = DirectorCfParser.load(directorCf);
         this.running = DirectorServices.of(config);
-        DirectorServices.warnAboutUnimplemented(config);
+        List<CheckedServer> plan = CheckPlan.from(config);
         ForwarderConfig fc = ForwarderConfig.oneArm(clientInterface).withConnectionCapacity(CONNECTION_CAPACITY);
         String serverInterface = DirectorServices.serverInterface(running, clientInterface);
         if (serverInterface != null) {
@@ -70,17 +95,54 @@ public final class DirectorResource implements Resource, java.io.Closeable {
         this.services = new ServiceTable(running);
         this.forwarder = new Forwarder(fc, services, System::nanoTime);
         this.rates = new RateEstimator(services, System.nanoTime());
+        this.positions = positions(plan, running);
+        // Every checked server starts down, before the forwarding thread runs: nothing is sent to
+        // a server nobody has seen answer. checktype=on servers are up without a check.
+        for (Map.Entry<CheckedServer, int[]> e : positions.entrySet()) {
+            if (e.getKey().check().type() != CheckType.ON) {
+                services.service(e.getValue()[0]).onHealthChanged(e.getValue()[1], false);
+            }
+        }
         forwarder.open();
+        this.health = new HealthMonitor(this::onHealthChanged, System::nanoTime, probes);
+        health.start();
+        health.update(plan);
         this.sampling = sampler.scheduleAtFixedRate(() -> rates.sample(System.nanoTime()), RATE_INTERVAL_MS,
                 RATE_INTERVAL_MS, TimeUnit.MILLISECONDS);
         LOG.info("director {}: {} virtual service(s) from {} on {}{}", name, running.size(), directorCf,
                 clientInterface, serverInterface == null ? "" : ", real servers on " + serverInterface);
     }
 
+    /** Where each checked server sits in the service table: both lists are in director.cf's order. */
+    private static Map<CheckedServer, int[]> positions(List<CheckedServer> plan, List<VirtualService> services) {
+        Map<CheckedServer, int[]> out = new HashMap<>();
+        int next = 0;
+        for (int s = 0; s < services.size(); s++) {
+            for (int r = 0; r < services.get(s).realServers().size(); r++) {
+                out.put(plan.get(next++), new int[] {s, r});
+            }
+        }
+        return out;
+    }
+
+    /** On the monitor's thread: hand the verdict to the forwarding thread, then tell the operator. */
+    private void onHealthChanged(CheckedServer server, boolean up, String reason) {
+        int[] at = positions.get(server);
+        if (at == null) {
+            return;
+        }
+        forwarder.execute(engine -> engine.services().service(at[0]).onHealthChanged(at[1], up));
+        LOG.info("director {}: real server {} of {} is {}: {}", name, server.realName(), server.virtualName(),
+                up ? "UP" : "DOWN", reason);
+        notifier.onHealthChanged(server.virtualName(), server.realName(), up, reason);
+    }
+
     /** Parses and converts director.cf; the file:line error of the first problem, or null if it is fine. */
     public static String check(Path directorCf) {
         try {
-            DirectorServices.of(DirectorCfParser.load(directorCf));
+            DirectorConfig config = DirectorCfParser.load(directorCf);
+            DirectorServices.of(config);
+            CheckPlan.from(config);
             return null;
         } catch (ConfigException e) {
             return e.getMessage();
@@ -121,19 +183,28 @@ public final class DirectorResource implements Resource, java.io.Closeable {
     @Override
     public void close() throws IOException {
         sampling.cancel(false);
+        health.close();
         forwarder.close();
     }
 
     /** The services and real servers with their numbers, read without disturbing the forwarding thread. */
     public DirectorView view() {
+        Map<Integer, ServerStatus> checks = new HashMap<>();
+        Map<CheckedServer, int[]> at = positions;
+        for (ServerStatus st : health.snapshot()) {
+            int[] p = at.get(st.server());
+            if (p != null) {
+                checks.put(services.service(p[0]).realServer(p[1]).id(), st);
+            }
+        }
         List<DirectorView.ServiceView> out = new ArrayList<>();
         for (VirtualServiceState s : services.services()) {
             List<DirectorView.RealView> reals = new ArrayList<>();
             for (RealServerState r : s.realServers()) {
-                reals.add(realView(r));
+                reals.add(realView(r, checks.get(r.id())));
             }
             if (s.fallback() != null) {
-                reals.add(realView(s.fallback()));
+                reals.add(realView(s.fallback(), null));
             }
             VirtualService spec = s.spec();
             int mask = spec.persistence().prefixLength();
@@ -145,12 +216,20 @@ public final class DirectorResource implements Resource, java.io.Closeable {
         return new DirectorView(name, directorCf.toString(), forwarder.isRunning(), table.capacity(), table.size(), out);
     }
 
-    private DirectorView.RealView realView(RealServerState r) {
-        String health = r.isHealthy() ? "unchecked" : "down";
+    private DirectorView.RealView realView(RealServerState r, ServerStatus check) {
+        String health;
+        String reason;
+        if (check == null) {
+            health = r.isFallback() ? "fallback" : "unchecked";
+            reason = "";
+        } else {
+            health = check.up() ? "up" : "down";
+            reason = check.lastReason() == null ? "not checked yet" : check.lastReason();
+        }
         return new DirectorView.RealView(r.config().address().getHostAddress(), r.port(),
                 r.forwarding().toString(), r.weight(), r.configuredWeight(), r.isMember(), r.isFallback(),
                 r.activeConnections(), r.inactiveConnections(), r.persistentConnections(), r.connections(),
-                r.inPackets(), r.outPackets(), r.inBytes(), r.outBytes(), rates.rates(r.id()), health, "");
+                r.inPackets(), r.outPackets(), r.inBytes(), r.outBytes(), rates.rates(r.id()), health, reason);
     }
 
     /**
@@ -194,7 +273,7 @@ public final class DirectorResource implements Resource, java.io.Closeable {
     }
 
     /** A checked change of director.cf, to apply with {@link #applyReload}. */
-    public record ReloadPlan(List<VirtualService> next, List<String> changes) {
+    public record ReloadPlan(List<VirtualService> next, List<CheckedServer> checks, List<String> changes) {
         public boolean isEmpty() {
             return changes.isEmpty();
         }
@@ -208,6 +287,7 @@ public final class DirectorResource implements Resource, java.io.Closeable {
     public synchronized ReloadPlan planReload() throws ConfigException {
         DirectorConfig config = DirectorCfParser.load(directorCf);
         List<VirtualService> next = DirectorServices.of(config);
+        List<CheckedServer> checks = CheckPlan.from(config);
         List<String> changes = new ArrayList<>();
         boolean sameShape = next.size() == running.size();
         for (int i = 0; sameShape && i < next.size(); i++) {
@@ -226,7 +306,20 @@ public final class DirectorResource implements Resource, java.io.Closeable {
             throw new ConfigException(directorCf, 0, "virtual services were added, removed or changed beyond"
                     + " real servers' weights: that needs a restart of tandemd (weights alone can be reloaded)");
         }
-        return new ReloadPlan(next, changes);
+        if (!checks.equals(List.copyOf(positionsInOrder()))) {
+            changes.add("health checks changed");
+        }
+        return new ReloadPlan(next, checks, changes);
+    }
+
+    private List<CheckedServer> positionsInOrder() {
+        CheckedServer[] inOrder = new CheckedServer[positions.size()];
+        int[] offsets = new int[running.size() + 1];
+        for (int s = 0; s < running.size(); s++) {
+            offsets[s + 1] = offsets[s] + running.get(s).realServers().size();
+        }
+        positions.forEach((server, at) -> inOrder[offsets[at[0]] + at[1]] = server);
+        return List.of(inOrder);
     }
 
     private static VirtualService withoutWeights(VirtualService v) {
@@ -251,6 +344,8 @@ public final class DirectorResource implements Resource, java.io.Closeable {
             }
         });
         running = next;
+        positions = positions(plan.checks(), next);
+        health.update(plan.checks());
         plan.changes().forEach(c -> LOG.info("director {}: reload: {}", name, c));
     }
 }

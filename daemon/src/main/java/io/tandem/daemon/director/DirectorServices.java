@@ -15,13 +15,9 @@ import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Turns director.cf's virtual services into the forwarding engine's model. */
 final class DirectorServices {
-    private static final Logger LOG = LoggerFactory.getLogger(DirectorServices.class);
-
     private DirectorServices() {
     }
 
@@ -64,17 +60,6 @@ final class DirectorServices {
             case "ipip" -> ForwardingMethod.TUNNEL;
             default -> ForwardingMethod.DIRECT_ROUTING;
         };
-    }
-
-    /** Health checks are the next piece of work: say so rather than pretend. */
-    static void warnAboutUnimplemented(DirectorConfig config) {
-        for (VirtualServiceSpec v : config.services()) {
-            String type = v.check() == null ? null : v.check().checktype();
-            if (type != null && !type.equals("on") && !type.equals("off")) {
-                LOG.warn("{}:{}: checktype={} is not implemented yet: every real server of {} counts as up",
-                        config.file(), v.line(), type, v.vip().getHostAddress() + ":" + v.port());
-            }
-        }
     }
 
     /**
