@@ -74,6 +74,17 @@ public final class DrPacketRateHarness {
             System.out.printf("kernel nft fwd           : %,.0f pps received%n", kernel);
             System.out.printf("tandem, sendto per frame : %,.0f pps received (ratio %.2f)%n", sendto, sendto / kernel);
             System.out.printf("tandem, TX ring          : %,.0f pps received (ratio %.2f)%n", txRing, txRing / kernel);
+            long[] kernelLatency = h.latency(Mode.KERNEL, seconds);
+            long[] tandemLatency = h.latency(Mode.TANDEM_TX_RING, seconds);
+            System.out.printf("latency client->real server at %,d pps, kernel nft fwd: p50 %s, p99 %s, p99.9 %s (%d samples)%n",
+                    LATENCY_PPS, micros(kernelLatency, 0.50), micros(kernelLatency, 0.99), micros(kernelLatency, 0.999),
+                    kernelLatency.length);
+            System.out.printf("latency client->real server at %,d pps, tandem TX ring: p50 %s, p99 %s, p99.9 %s (%d samples)%n",
+                    LATENCY_PPS, micros(tandemLatency, 0.50), micros(tandemLatency, 0.99), micros(tandemLatency, 0.999),
+                    tandemLatency.length);
+            System.out.printf("latency added by tandem over the kernel: p50 %+.1f us, p99 %+.1f us%n",
+                    (percentile(tandemLatency, 0.50) - percentile(kernelLatency, 0.50)) / 1e3,
+                    (percentile(tandemLatency, 0.99) - percentile(kernelLatency, 0.99)) / 1e3);
         } finally {
             h.deleteNamespaces();
             Runtime.getRuntime().removeShutdownHook(cleanup);
@@ -121,24 +132,9 @@ public final class DrPacketRateHarness {
         ExecutorService inDirector = executorIn(director);
         try {
             if (tandem) {
-                ServiceTable services = new ServiceTable(List.of(VirtualService.of(Protocol.UDP,
-                        InetAddress.getByName(VIP), PORT, SchedulerSpec.of(SchedulerName.RR),
-                        List.of(RealServer.of(InetAddress.getByName("198.51.100.21"), 1)))));
-                ForwarderConfig config = ForwarderConfig.oneArm("eth0");
-                if (mode == Mode.TANDEM_SENDTO) {
-                    config = config.withRing(config.ring().withTxFrames(0));
-                }
-                forwarder = new Forwarder(config.withConnectionCapacity(4 * FLOWS)
-                        .withNftCommand(List.of("ip", "netns", "exec", director, "nft")), services, System::nanoTime);
-                Forwarder f = forwarder;
-                call(inDirector, () -> {
-                    f.start();
-                    return null;
-                });
+                forwarder = startTandem(mode, director, inDirector);
             } else {
-                nft(director, "table netdev bench { chain in { type filter hook ingress device eth0 priority 0; "
-                        + "ip daddr " + VIP + " udp dport " + PORT + " ether daddr set "
-                        + EthernetFrame.macText(RS_MAC) + " fwd to eth0\n}\n}\n");
+                installKernelFwd(director);
             }
             long before = received();
             long allocatedBefore = tandem ? forwarder.allocatedBytes() : 0;
@@ -156,28 +152,152 @@ public final class DrPacketRateHarness {
                     tandem ? " " + forwarder.counters() : "");
             return received / elapsedS;
         } finally {
+            stopDirector(forwarder, director, inDirector);
+        }
+    }
+
+    private Forwarder startTandem(Mode mode, String director, ExecutorService inDirector) throws Exception {
+        ServiceTable services = new ServiceTable(List.of(VirtualService.of(Protocol.UDP,
+                InetAddress.getByName(VIP), PORT, SchedulerSpec.of(SchedulerName.RR),
+                List.of(RealServer.of(InetAddress.getByName("198.51.100.21"), 1)))));
+        ForwarderConfig config = ForwarderConfig.oneArm("eth0");
+        if (mode == Mode.TANDEM_SENDTO) {
+            config = config.withRing(config.ring().withTxFrames(0));
+        }
+        Forwarder f = new Forwarder(config.withConnectionCapacity(4 * FLOWS)
+                .withNftCommand(List.of("ip", "netns", "exec", director, "nft")), services, System::nanoTime);
+        call(inDirector, () -> {
+            f.start();
+            return null;
+        });
+        return f;
+    }
+
+    private static void installKernelFwd(String director) throws Exception {
+        nft(director, "table netdev bench { chain in { type filter hook ingress device eth0 priority 0; "
+                + "ip daddr " + VIP + " udp dport " + PORT + " ether daddr set "
+                + EthernetFrame.macText(RS_MAC) + " fwd to eth0\n}\n}\n");
+    }
+
+    private static void stopDirector(Forwarder forwarder, String director, ExecutorService inDirector) throws Exception {
+        try {
             if (forwarder != null) {
-                Forwarder f = forwarder;
                 call(inDirector, () -> {
-                    f.close();
+                    forwarder.close();
                     return null;
                 });
             } else {
                 nft(director, "delete table netdev bench");
             }
+        } finally {
             inDirector.shutdownNow();
         }
+    }
+
+    /** Frames per second of the latency run: light load, so queueing does not hide the path's own delay. */
+    private static final int LATENCY_PPS = 2_000;
+
+    private static String micros(long[] sorted, double q) {
+        return String.format("%.1f us", percentile(sorted, q) / 1e3);
+    }
+
+    private static long percentile(long[] sorted, double q) {
+        if (sorted.length == 0) {
+            return -1;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.floor(q * sorted.length))];
+    }
+
+    /**
+     * One-way latency client -> real server through the director at {@link #LATENCY_PPS}: the client
+     * stamps each frame with System.nanoTime(), a receiver thread in the real server's namespace (one
+     * recv per frame, no ring: no batching delay of its own) subtracts the stamp from its own reading
+     * of the same clock. Sorted nanoseconds.
+     */
+    private long[] latency(Mode mode, int seconds) throws Exception {
+        boolean tandem = mode != Mode.KERNEL;
+        String director = name("director");
+        Forwarder forwarder = null;
+        ExecutorService inDirector = executorIn(director);
+        ExecutorService inRs = executorIn(name("rs"));
+        try {
+            if (tandem) {
+                forwarder = startTandem(mode, director, inDirector);
+            } else {
+                installKernelFwd(director);
+            }
+            int expected = LATENCY_PPS * seconds;
+            java.util.concurrent.CountDownLatch listening = new java.util.concurrent.CountDownLatch(1);
+            Future<long[]> receiver = inRs.submit(() -> receiveStamps(expected, seconds + 5, listening));
+            listening.await(10, TimeUnit.SECONDS);
+            call(executorIn(name("client")), () -> {
+                sendStamped(seconds);
+                return null;
+            });
+            long[] samples = receiver.get(seconds + 30L, TimeUnit.SECONDS);
+            java.util.Arrays.sort(samples);
+            return samples;
+        } finally {
+            stopDirector(forwarder, director, inDirector);
+            inRs.shutdownNow();
+        }
+    }
+
+    private static long[] receiveStamps(int expected, int maxSeconds, java.util.concurrent.CountDownLatch listening)
+            throws Exception {
+        long[] samples = new long[expected];
+        int n = 0;
+        try (io.tandem.linux.PacketSocket in = io.tandem.linux.PacketSocket.openRaw("eth0",
+                io.tandem.linux.PacketSocket.ETH_P_IP)) {
+            listening.countDown();
+            ByteBuffer frame = ByteBuffer.allocateDirect(2048);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
+            while (n < expected && deadline - System.nanoTime() > 0) {
+                frame.clear();
+                int len = in.receive(frame, 100);
+                long now = System.nanoTime();
+                if (len >= 50 && (frame.getShort(36) & 0xFFFF) == PORT && frame.getInt(42) == STAMP_MAGIC) {
+                    samples[n++] = now - frame.getLong(46);
+                }
+            }
+        }
+        return java.util.Arrays.copyOf(samples, n);
+    }
+
+    private static final int STAMP_MAGIC = 0x7444_6D31;
+
+    private static void sendStamped(int seconds) throws Exception {
+        try (PacketRing out = PacketRing.open("eth0", new PacketRing.Geometry(64 * 1024, 2, 10), -1)) {
+            ByteBuffer f = out.txBuffer();
+            writeHeaders(f);
+            long intervalNs = 1_000_000_000L / LATENCY_PPS;
+            long next = System.nanoTime();
+            for (long i = 0; i < (long) LATENCY_PPS * seconds; i++) {
+                while (next - System.nanoTime() > 0) {
+                    Thread.onSpinWait();
+                }
+                next += intervalNs;
+                f.putShort(34, (short) (10_000 + (i % FLOWS)));
+                f.putInt(42, STAMP_MAGIC);
+                f.putLong(46, System.nanoTime());
+                out.sendTxBuffer(60);
+            }
+        }
+    }
+
+    private static void writeHeaders(ByteBuffer f) {
+        EthernetFrame.putMacs(f, 0, DIRECTOR_MAC, CLIENT_MAC);
+        f.putShort(12, (short) EthernetFrame.TYPE_IPV4);
+        f.put(14, (byte) 0x45).putShort(16, (short) 46).putShort(18, (short) 0).putShort(20, (short) 0x4000);
+        f.put(22, (byte) 64).put(23, (byte) 17).putInt(26, 0xC633_6402).putInt(30, 0xC633_640A);
+        Checksums.writeIpv4HeaderChecksum(f, 14, 20);
+        f.putShort(36, (short) PORT).putShort(38, (short) 26).putShort(40, (short) 0);
     }
 
     private static long blast(int seconds) throws Exception {
         try (PacketRing out = PacketRing.open("eth0", new PacketRing.Geometry(64 * 1024, 2, 10), -1)) {
             ByteBuffer f = out.txBuffer();
-            EthernetFrame.putMacs(f, 0, DIRECTOR_MAC, CLIENT_MAC);
-            f.putShort(12, (short) EthernetFrame.TYPE_IPV4);
-            f.put(14, (byte) 0x45).putShort(16, (short) 46).putShort(18, (short) 0).putShort(20, (short) 0x4000);
-            f.put(22, (byte) 64).put(23, (byte) 17).putInt(26, 0xC633_6402).putInt(30, 0xC633_640A);
-            Checksums.writeIpv4HeaderChecksum(f, 14, 20);
-            f.putShort(36, (short) PORT).putShort(38, (short) 26).putShort(40, (short) 0);
+            writeHeaders(f);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
             long sent = 0;
             while (sent < MAX_FRAMES && ((sent & 1023) != 0 || deadline - System.nanoTime() > 0)) {

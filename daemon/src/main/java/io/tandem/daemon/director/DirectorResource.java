@@ -132,7 +132,7 @@ public final class DirectorResource implements Resource, java.io.Closeable {
             return;
         }
         forwarder.execute(engine -> engine.services().service(at[0]).onHealthChanged(at[1], up));
-        LOG.info("director {}: real server {} of {} is {}: {}", name, server.realName(), server.virtualName(),
+        LOG.info("{}: real server {} of {} is {}: {}", name, server.realName(), server.virtualName(),
                 up ? "UP" : "DOWN", reason);
         notifier.onHealthChanged(server.virtualName(), server.realName(), up, reason);
     }
