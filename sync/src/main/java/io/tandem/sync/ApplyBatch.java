@@ -29,6 +29,7 @@ final class ApplyBatch {
     private final LongSupplier clockNs;
     private final AppliedListener listener;
     private int count;
+    private long contiguous;
     private Runnable after;
 
     ApplyBatch(BlockingQueue<ApplyBatch> pool, SyncCounters counters, LongSupplier clockNs,
@@ -40,13 +41,20 @@ final class ApplyBatch {
     }
 
     /**
-     * Takes the entries of a verified DATA datagram whose entries end at {@code end}; {@code after},
-     * if not null, runs on the engine thread once they are applied.
+     * Takes the entries of a verified DATA datagram whose entries end at {@code end}, received
+     * when the stream was {@code contiguous} up to that sequence; {@code after}, if not null, runs
+     * on the engine thread once they are applied.
      */
-    void fill(byte[] datagram, int end, Runnable after) {
+    void fill(byte[] datagram, int end, long contiguous, Runnable after) {
+        this.contiguous = contiguous;
         count = SyncCodec.count(datagram);
         System.arraycopy(datagram, 0, body, 0, end);
         this.after = after;
+    }
+
+    /** The peer's stream was contiguous up to this sequence when the batch was received. */
+    long contiguous() {
+        return contiguous;
     }
 
     /** Engine thread: applies the entries, then returns the batch to its pool. */

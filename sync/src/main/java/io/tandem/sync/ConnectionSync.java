@@ -118,6 +118,15 @@ public final class ConnectionSync implements AutoCloseable {
         return receiver.awaitSynchronised(timeoutMillis);
     }
 
+    /**
+     * This node became active without a full dump (the peer did not answer within the start-up
+     * wait): stop asking for one, so that a peer that comes up later does not send this node's own
+     * entries back to it. A peer that restarts still gets this node's table when it asks.
+     */
+    public void abandonBulkRequest() {
+        receiver.abandonBulkRequest();
+    }
+
     /** Refuses datagrams of the peer's generations before {@code generation} (the last one seen, from disk). */
     public void seedPeerGeneration(long generation) {
         receiver.seedPeerGeneration(generation);

@@ -55,12 +55,12 @@ public record SyncConfig(InetSocketAddress local, InetSocketAddress peer, long g
     }
 
     /**
-     * Defaults: a ring of 2048 datagrams, refresh walk every 10 s with a 5 s margin, dumps 32
+     * Defaults: a ring of 2048 datagrams, refresh walk every 10 s with a 5 s margin, dumps 64
      * datagrams ahead, NACK retry 30 ms, status every 20 ms, dump request every 500 ms, ACK at
      * least every 200 ms.
      */
     public static SyncConfig of(InetSocketAddress local, InetSocketAddress peer, long generation) {
-        return new SyncConfig(local, peer, generation, 2048, 10_000 * MS, 5_000 * MS, 32, 30 * MS, 20 * MS,
+        return new SyncConfig(local, peer, generation, 2048, 10_000 * MS, 5_000 * MS, 64, 30 * MS, 20 * MS,
                 500 * MS, 200 * MS);
     }
 

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *  BULK_REQUEST
  * </pre>
  *
- * After each wake-up it acknowledges (highest contiguous sequence), asks again for missing
+ * After each wake-up it acknowledges the highest sequence up to which everything arrived and
+ * was applied to the table (so a flush that is acknowledged is in the peer's table), asks again for missing
  * sequences (NACK, at most every {@link SyncConfig#nackRetryNs}), and asks for a full dump while
  * not synchronised (every {@link SyncConfig#bulkRetryNs}) or when the window overflowed. Bad
  * datagrams are counted by {@link DropReason}, never logged one by one.
@@ -62,6 +63,9 @@ final class SyncReceiver implements Runnable {
     private volatile AuthKeys keys;
     private volatile boolean running = true;
     private volatile boolean synchronised;
+    private volatile boolean bulkAbandoned;
+    /** Engine thread to receive thread: the peer's stream is applied up to here; what an ACK says. */
+    private volatile long appliedContiguous;
     private final Object synchronisedLock = new Object();
     private final Runnable markSynchronised = this::onBulkApplied;
 
@@ -102,10 +106,13 @@ final class SyncReceiver implements Runnable {
     int applyReceived(io.tandem.director.ForwardingEngine engine) {
         int n = 0;
         ApplyBatch batch;
+        long applied = appliedContiguous;
         while ((batch = ready.poll()) != null) {
+            applied = batch.contiguous();
             batch.accept(engine);
             n++;
         }
+        appliedContiguous = applied;
         return n;
     }
 
@@ -232,7 +239,7 @@ final class SyncReceiver implements Runnable {
             pendingBulkEnd = 0;
             after = markSynchronised;
         }
-        batch.fill(in, bodyEnd(), after);
+        batch.fill(in, bodyEnd(), window.contiguous(), after);
         ready.offer(batch);
     }
 
@@ -281,6 +288,11 @@ final class SyncReceiver implements Runnable {
         }
     }
 
+    /** Stops asking for a full dump (this node went active alone: its table is the reference now). */
+    void abandonBulkRequest() {
+        bulkAbandoned = true;
+    }
+
     /** Refuses the peer's generations before {@code generation}. */
     void seedPeerGeneration(long generation) {
         window.seed(generation);
@@ -289,7 +301,8 @@ final class SyncReceiver implements Runnable {
     private void onTimers(long nowNs) {
         if (window.takeOverflowed()) {
             requestBulk(nowNs);
-        } else if (!synchronised && pendingBulkEnd == 0 && nowNs - bulkRequestNs >= config.bulkRetryNs()) {
+        } else if (!synchronised && !bulkAbandoned && pendingBulkEnd == 0
+                && nowNs - bulkRequestNs >= config.bulkRetryNs()) {
             sendControl(SyncCodec.TYPE_BULK_REQUEST, bulkRequestId, 0, 0);
             bulkRequestNs = nowNs;
             counters.add(Counter.BULK_REQUESTS_SENT, 1);
@@ -306,7 +319,7 @@ final class SyncReceiver implements Runnable {
         if (window.generation() == 0) {
             return;
         }
-        long contiguous = window.contiguous();
+        long contiguous = Math.min(appliedContiguous, window.contiguous());
         if (contiguous != lastAcked || nowNs - lastAckNs >= config.ackKeepaliveNs()) {
             lastAcked = contiguous;
             lastAckNs = nowNs;
