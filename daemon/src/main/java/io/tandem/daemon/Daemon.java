@@ -124,7 +124,8 @@ public final class Daemon {
                         probes = new io.tandem.health.ProbeSet();
                     }
                     DirectorResource director = new DirectorResource(named.text(), directorFile(config, named),
-                            directorInterface(g), announcerThread, probes, this::onRealServerHealth);
+                            directorInterface(g), announcerThread, probes, this::onRealServerHealth,
+                            syncConfig(generation, directors.size()), config.authKeys());
                     directors.add(director);
                     rs.add(director);
                 } else if (spec instanceof NamedResourceSpec named) {
@@ -221,6 +222,7 @@ public final class Daemon {
             return ReloadResult.refused("could not apply: " + e.getMessage());
         }
         List<String> directorChanges = new ArrayList<>();
+        directors.forEach(d -> d.updateKeys(next.authKeys()));
         for (int i = 0; i < directors.size(); i++) {
             directors.get(i).applyReload(plans.get(i));
             directorChanges.addAll(plans.get(i).changes());
@@ -334,6 +336,31 @@ public final class Daemon {
         }
         closeQuietly(netlink);
         LOG.info("tandemd {} stopped", node);
+    }
+
+    /**
+     * The connection sync stream of the {@code index}-th director resource: UDP 8848 (+ index) between
+     * this node's and the peer's addresses on the first ucast heartbeat link (a VIP is never used as
+     * the local address); null, with a warning, when there is no ucast link to sync over.
+     */
+    private io.tandem.sync.SyncConfig syncConfig(long generation, int index) throws IOException {
+        UcastMedium link = config.ha().ucast().isEmpty() ? null : config.ha().ucast().get(0);
+        if (link == null) {
+            LOG.warn("no ucast heartbeat link: connections are not replicated to the peer (a failover resets them); "
+                    + "add 'ucast DEV PEER' to ha.cf");
+            return null;
+        }
+        java.util.Set<java.net.InetAddress> vips = new java.util.HashSet<>();
+        config.groups().forEach(g -> g.resources().stream().filter(VipSpec.class::isInstance)
+                .forEach(r -> vips.add(((VipSpec) r).address())));
+        java.net.InterfaceAddress local = LocalAddresses.addressFacing(link.peer(), vips);
+        if (local == null) {
+            throw new IOException("ha.cf:" + link.line() + ": no address of this node on the subnet of ucast peer "
+                    + link.peer().getHostAddress() + ": the connection sync has nothing to bind");
+        }
+        int port = io.tandem.sync.SyncCodec.DEFAULT_PORT + index;
+        return io.tandem.sync.SyncConfig.of(new java.net.InetSocketAddress(local.getAddress(), port),
+                new java.net.InetSocketAddress(link.peer(), port), generation);
     }
 
     /**

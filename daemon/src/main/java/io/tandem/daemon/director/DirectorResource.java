@@ -20,6 +20,8 @@ import io.tandem.health.CheckedServer;
 import io.tandem.health.HealthMonitor;
 import io.tandem.health.Probe;
 import io.tandem.health.ServerStatus;
+import io.tandem.sync.ConnectionSync;
+import io.tandem.sync.SyncConfig;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -47,12 +49,20 @@ import org.slf4j.LoggerFactory;
  * engine knows which real servers are up before it takes over. A checked server counts as down
  * until its first check passes (as ldirectord adds servers once they answer); a verdict goes to
  * the forwarding thread at once and to the {@link HealthNotifier}.
+ *
+ * <p>With a sync peer, the connection table is replicated both ways ({@link ConnectionSync}, driven
+ * by the forwarder's tick): a start waits (briefly) for the peer's full dump if this node has none
+ * yet, and a stop flushes the stream — the peer has every connection before the VIP moves.
  */
 public final class DirectorResource implements Resource, java.io.Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(DirectorResource.class);
     /** 256k connections, about 27 MB of table: fits the daemon's heap next to everything else. */
     static final int CONNECTION_CAPACITY = 1 << 18;
     private static final long RATE_INTERVAL_MS = 2_000;
+    /** How long a start waits for the peer's full dump when this node has none (a lone node starts anyway). */
+    static final long BULK_WAIT_MS = 1_000;
+    /** How long a stop waits for the peer to acknowledge every entry sent. */
+    static final long FLUSH_MS = 1_000;
 
     private final String name;
     private final Path directorCf;
@@ -63,6 +73,7 @@ public final class DirectorResource implements Resource, java.io.Closeable {
     private List<VirtualService> running;
     private final HealthMonitor health;
     private final HealthNotifier notifier;
+    private final ConnectionSync sync;
     /** Checked server -> {service index, real index}; replaced on reload (monitor thread reads it). */
     private volatile Map<CheckedServer, int[]> positions;
 
@@ -78,9 +89,11 @@ public final class DirectorResource implements Resource, java.io.Closeable {
      *
      * @param sampler runs the rate sampling every 2 s
      * @param probes  where the health checks run (shared by the daemon's director resources)
+     * @param sync    the sync stream's addresses, or null for none; {@code keys} sign it
      */
     public DirectorResource(String name, Path directorCf, String clientInterface, ScheduledExecutorService sampler,
-            Probe.Selector probes, HealthNotifier notifier) throws ConfigException, IOException {
+            Probe.Selector probes, HealthNotifier notifier, SyncConfig sync, io.tandem.config.AuthKeys keys)
+            throws ConfigException, IOException {
         this.name = name;
         this.directorCf = directorCf;
         this.notifier = notifier;
@@ -103,7 +116,16 @@ public final class DirectorResource implements Resource, java.io.Closeable {
                 services.service(e.getValue()[0]).onHealthChanged(e.getValue()[1], false);
             }
         }
+        if (sync != null) {
+            this.sync = new ConnectionSync(sync, keys, forwarder.engine(), System::nanoTime, null);
+            forwarder.setTickListener(this.sync::onTick);
+        } else {
+            this.sync = null;
+        }
         forwarder.open();
+        if (this.sync != null) {
+            this.sync.start();
+        }
         this.health = new HealthMonitor(this::onHealthChanged, System::nanoTime, probes);
         health.start();
         health.update(plan);
@@ -156,14 +178,39 @@ public final class DirectorResource implements Resource, java.io.Closeable {
 
     @Override
     public synchronized void start() throws Exception {
-        if (!forwarder.isRunning()) {
-            forwarder.start();
+        if (forwarder.isRunning()) {
+            return;
         }
+        if (sync != null && !sync.isSynchronised() && !sync.awaitSynchronised(BULK_WAIT_MS)) {
+            LOG.warn("{}: no full connection dump from the sync peer {} within {} ms; forwarding with what this "
+                    + "node knows (a peer that died takes its unsynced connections with it)", name, sync.config().peer(),
+                    BULK_WAIT_MS);
+            sync.abandonBulkRequest();
+        }
+        forwarder.start();
     }
 
     @Override
     public synchronized void stop() throws IOException {
         forwarder.stop();
+        if (sync != null) {
+            try {
+                if (!sync.flush(FLUSH_MS)) {
+                    LOG.warn("{}: the sync peer {} did not acknowledge every connection within {} ms of the stop; "
+                            + "connections opened in the last moments may be reset after the hand-over", name,
+                            sync.config().peer(), FLUSH_MS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Key rotation (reload): the sync stream signs with the new active key, accepts all listed. */
+    public void updateKeys(io.tandem.config.AuthKeys keys) {
+        if (sync != null) {
+            sync.updateKeys(keys);
+        }
     }
 
     @Override
@@ -184,6 +231,9 @@ public final class DirectorResource implements Resource, java.io.Closeable {
     public void close() throws IOException {
         sampling.cancel(false);
         health.close();
+        if (sync != null) {
+            sync.close();
+        }
         forwarder.close();
     }
 
@@ -213,7 +263,11 @@ public final class DirectorResource implements Resource, java.io.Closeable {
                     mask, spec.quiescent(), reals));
         }
         ConnectionTable table = forwarder.engine().connections();
-        return new DirectorView(name, directorCf.toString(), forwarder.isRunning(), table.capacity(), table.size(), out);
+        DirectorView.SyncView syncView = sync == null ? null : new DirectorView.SyncView(
+                sync.config().local().toString(), sync.config().peer().toString(), sync.isSynchronised(),
+                sync.counters().snapshot(System.nanoTime()));
+        return new DirectorView(name, directorCf.toString(), forwarder.isRunning(), table.capacity(), table.size(), out,
+                syncView);
     }
 
     private DirectorView.RealView realView(RealServerState r, ServerStatus check) {

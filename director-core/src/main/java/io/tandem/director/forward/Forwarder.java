@@ -71,6 +71,7 @@ public final class Forwarder implements AutoCloseable {
     private volatile DataPath inUse;
     private volatile int knownServerMacs;
     private volatile Throwable failure;
+    private volatile java.util.function.LongConsumer tickListener = now -> { };
     private Thread thread;
     private DataPath path;
     private long nextTimerNs;
@@ -217,6 +218,14 @@ public final class Forwarder implements AutoCloseable {
         }
     }
 
+    /**
+     * Called on the forwarding thread at every timer tick (after expiry and the work queue), forwarding
+     * or idle: the sync stream sends and applies there. Must not block or allocate per call.
+     */
+    public void setTickListener(java.util.function.LongConsumer listener) {
+        this.tickListener = java.util.Objects.requireNonNull(listener, "listener");
+    }
+
     /** Runs {@code task} on the forwarding thread at its next timer tick (health checks, weights, sync). */
     public void execute(Consumer<ForwardingEngine> task) {
         work.add(task);
@@ -349,6 +358,7 @@ public final class Forwarder implements AutoCloseable {
                 LOG.warn("forwarder work item failed: {}", e.toString());
             }
         }
+        tickListener.accept(now);
         nextTimerNs = now + config.timerIntervalNs();
         if (p == null) {
             return;
