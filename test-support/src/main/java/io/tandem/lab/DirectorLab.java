@@ -338,7 +338,8 @@ public final class DirectorLab implements AutoCloseable {
     }
 
     /** What a stream client reported, or null while it runs. */
-    public record StreamResult(int connections, long echoes, int errors, long maxStallMillis, String firstError) {
+    public record StreamResult(int connections, long echoes, int errors, long maxStallMillis, long maxStallEndedAtMillis,
+            int stallsOver500Millis, String firstError) {
     }
 
     /** Parses the {@code RESULT} line of a stream client's log, or null if there is none yet. */
@@ -349,13 +350,15 @@ public final class DirectorLab implements AutoCloseable {
         for (String line : Files.readAllLines(log)) {
             if (line.startsWith("RESULT ")) {
                 java.util.Map<String, String> f = new java.util.HashMap<>();
-                String[] parts = line.substring(7).split(" ", 5);
+                String[] parts = line.substring(7).split(" ", 7);
                 for (String part : parts) {
                     int eq = part.indexOf('=');
                     f.put(part.substring(0, eq), part.substring(eq + 1));
                 }
                 return new StreamResult(Integer.parseInt(f.get("connections")), Long.parseLong(f.get("echoes")),
-                        Integer.parseInt(f.get("errors")), Long.parseLong(f.get("maxStallMs")), f.getOrDefault("firstError", ""));
+                        Integer.parseInt(f.get("errors")), Long.parseLong(f.get("maxStallMs")),
+                        Long.parseLong(f.get("maxStallEndedAtMs")), Integer.parseInt(f.get("stallsOver500Ms")),
+                        f.getOrDefault("firstError", ""));
             }
         }
         return null;

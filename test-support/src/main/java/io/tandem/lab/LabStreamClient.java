@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  *
  * Prints {@code STARTED} when every connection is open, then one final line:
- * {@code RESULT connections=N echoes=E errors=K maxStallMs=S firstError=...}. Bounded by
+ * {@code RESULT connections=N echoes=E errors=K maxStallMs=S maxStallEndedAtMs=T stallsOver500Ms=L
+ * firstError=...} (T counts from STARTED). Bounded by
  * {@code SECONDS}; one selector thread.
  */
 public final class LabStreamClient {
@@ -37,6 +38,8 @@ public final class LabStreamClient {
         final int id;
         final SocketChannel channel;
         final ByteBuffer in = ByteBuffer.allocate(4096);
+        /** Bytes the socket did not take yet (its send buffer was full): sent before anything new. */
+        final ByteBuffer pending = ByteBuffer.allocate(4096).flip();
         long sent;
         long echoed;
         long lastEchoNs;
@@ -57,6 +60,9 @@ public final class LabStreamClient {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         List<Conn> conns = new ArrayList<>();
         long maxStallNs = 0;
+        long maxStallEndNs = 0;
+        long startNs = 0;
+        int longStalls = 0;
         try (Selector selector = Selector.open()) {
             for (int i = 0; i < count; i++) {
                 SocketChannel c = SocketChannel.open();
@@ -75,6 +81,7 @@ public final class LabStreamClient {
                 c.register(selector, SelectionKey.OP_READ, conn);
                 conns.add(conn);
             }
+            startNs = System.nanoTime();
             out.println("STARTED");
             while (System.nanoTime() - endNs < 0) {
                 selector.select(1);
@@ -83,18 +90,33 @@ public final class LabStreamClient {
                     SelectionKey key = it.next();
                     it.remove();
                     Conn conn = (Conn) key.attachment();
-                    maxStallNs = Math.max(maxStallNs, read(conn, now));
+                    long stall = read(conn, now);
+                    if (stall > 500_000_000L) {
+                        longStalls++;
+                    }
+                    if (stall > maxStallNs) {
+                        maxStallNs = stall;
+                        maxStallEndNs = now;
+                    }
                     if (conn.error != null) {
                         key.cancel();
                     }
                 }
                 for (Conn conn : conns) {
+                    if (conn.error == null && conn.pending.hasRemaining()) {
+                        try {
+                            conn.channel.write(conn.pending);
+                        } catch (IOException e) {
+                            conn.error = "send: " + e;
+                        }
+                    }
                     if (conn.error == null && now - conn.nextSendNs >= 0) {
                         send(conn);
                         conn.nextSendNs += intervalNs;
                     }
-                    if (conn.error == null && conn.sent > conn.echoed) {
-                        maxStallNs = Math.max(maxStallNs, now - conn.lastEchoNs);
+                    if (conn.error == null && conn.sent > conn.echoed && now - conn.lastEchoNs > maxStallNs) {
+                        maxStallNs = now - conn.lastEchoNs;
+                        maxStallEndNs = now;
                     }
                 }
             }
@@ -116,19 +138,23 @@ public final class LabStreamClient {
             }
         }
         out.println("RESULT connections=" + conns.size() + " echoes=" + echoes + " errors=" + errors + " maxStallMs="
-                + TimeUnit.NANOSECONDS.toMillis(maxStallNs) + " firstError=" + first);
+                + TimeUnit.NANOSECONDS.toMillis(maxStallNs) + " maxStallEndedAtMs=" + TimeUnit.NANOSECONDS.toMillis(
+                maxStallEndNs - startNs) + " stallsOver500Ms=" + longStalls + " firstError=" + first);
     }
 
     private static void send(Conn conn) {
         byte[] line = (conn.id + " " + conn.sent + "\n").getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer p = conn.pending;
+        p.compact();
+        if (p.remaining() < line.length) {
+            p.flip();
+            conn.error = "over 4 KB unsent after " + conn.sent + " lines";
+            return;
+        }
+        p.put(line).flip();
+        conn.sent++;
         try {
-            ByteBuffer b = ByteBuffer.wrap(line);
-            conn.channel.write(b);
-            if (b.hasRemaining()) {
-                conn.error = "send buffer full after " + conn.sent + " lines";
-                return;
-            }
-            conn.sent++;
+            conn.channel.write(p);
         } catch (IOException e) {
             conn.error = "send: " + e;
         }

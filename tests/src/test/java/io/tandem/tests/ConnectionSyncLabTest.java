@@ -116,13 +116,15 @@ class ConnectionSyncLabTest extends LabTestBase {
         await().atMost(WAIT).until(() -> "d1".equals(poller.lastName()));
         Path streams1 = lab.work().resolve("streams-1.log");
         Process client1 = lab.startStreamClient(streams1, 500, 40, 20);
-        await().atMost(WAIT).until(() -> DirectorLab.streamStarted(streams1));
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> DirectorLab.streamStarted(streams1));
+        long started1 = System.nanoTime();
         Path big1 = lab.work().resolve("big-1.bin");
         Process download1 = startDownload(big1);
         // The standby has learnt every connection before anything moves.
         await().atMost(WAIT).until(() -> syncedConnections("d2") >= 500);
 
         int before1 = poller.size();
+        long move1 = (System.nanoTime() - started1) / 1_000_000;
         moveToD2.run();
         await().atMost(WAIT).until(() -> poller.answeredSince(before1, "d2"));
         long gap1 = poller.gapMillisUntilFirst("d2", before1);
@@ -136,6 +138,7 @@ class ConnectionSyncLabTest extends LabTestBase {
         await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
 
         int before2 = poller.size();
+        long move2 = (System.nanoTime() - started1) / 1_000_000;
         moveBackToD1.run();
         await().atMost(WAIT).until(() -> poller.answeredSince(before2, "d1"));
         long gap2 = poller.gapMillisUntilFirst("d1", before2);
@@ -148,7 +151,8 @@ class ConnectionSyncLabTest extends LabTestBase {
         DirectorLab.StreamResult r2 = DirectorLab.streamResult(streams2);
         assertNotNull(r1, Files.readString(streams1));
         assertNotNull(r2, Files.readString(streams2));
-        String gaps = "failover gaps " + gap1 + " ms and " + gap2 + " ms; ";
+        String gaps = "failover gaps " + gap1 + " ms and " + gap2 + " ms, moves at " + move1 + " ms and " + move2
+                + " ms after the first clients started; ";
         assertEquals(0, r1.errors(), gaps + "connections opened through d1: " + r1);
         assertEquals(0, r2.errors(), gaps + "connections opened through d2: " + r2);
         assertEquals(500, r1.connections());

@@ -34,15 +34,15 @@ import org.slf4j.LoggerFactory;
  * reach the engine before a takeover.
  *
  * <pre>
- *  open():   thread "tandem-forwarder", idle
- *  start():  GRO/LRO off on its interfaces ─► nft table (KernelBypass) ─► rings + BPF filter (ServiceFilter) ─► rtnetlink ─► ask kernel
+ *  open():   nft table (KernelBypass) ─► thread "tandem-forwarder", idle
+ *  start():  GRO/LRO off on its interfaces ─► rings + BPF filter (ServiceFilter) ─► rtnetlink ─► ask kernel
  *            to resolve every real server ─► published to the thread, which starts forwarding
  *  loop:     up to 256 frames per ring ─► onFrame ─► queue on the TX ring (one sendto per
  *            batch; or one sendto per frame without a TX ring) ─► every timerInterval: onTimer,
  *            work queue, missing MACs (and all MACs every neighbourRefresh) ─► poll when idle
  *  stop():   the thread lets go of the rings (within a poll interval) ─► rings and rtnetlink
- *            closed ─► nft table gone; the thread goes on idle
- *  close():  stop() and the thread ends
+ *            closed; the thread goes on idle
+ *  close():  stop() ─► the thread ends ─► nft table gone
  * </pre>
  *
  * <p>{@link #start()} opens sockets in the calling thread's network namespace. A real server's
@@ -100,14 +100,26 @@ public final class Forwarder implements AutoCloseable {
                 clockNs.getAsLong());
     }
 
-    /** Starts the thread, idle: the engine's timer and work queue are served, no packet is read. Idempotent. */
-    public synchronized void open() {
+    /**
+     * Installs the nftables table and starts the thread, idle: the engine's timer and work queue
+     * are served, no packet is read. Idempotent.
+     *
+     * <p>The table stays from here to {@link #close()}, not only while forwarding: a VIP is on the
+     * director a moment before the rings open at a takeover and a moment after they close at a
+     * hand-over, and in those moments the director's own stack would answer the clients'
+     * established connections with RSTs. On a standby no VIP traffic arrives, so the rules drop
+     * nothing there.
+     *
+     * @throws IOException if nft fails
+     */
+    public synchronized void open() throws IOException {
         if (thread != null) {
             return;
         }
         if (closing) {
             throw new IllegalStateException("forwarder on " + config.clientInterface() + " is closed");
         }
+        kernelBypass.install(services);
         nextTimerNs = clockNs.getAsLong() + config.timerIntervalNs();
         thread = new Thread(this::run, "tandem-forwarder");
         thread.setDaemon(true);
@@ -140,7 +152,6 @@ public final class Forwarder implements AutoCloseable {
                 LOG.info("turned {} off on {}: the forwarder must see frames as they were on the wire", off, ifName);
             }
         }
-        kernelBypass.install(services);
         try {
             BpfProgram filter = ServiceFilter.of(services);
             clientRing = PacketRing.open(config.clientInterface(), config.ring(), -1, filter);
@@ -154,7 +165,6 @@ public final class Forwarder implements AutoCloseable {
             path = new DataPath(clientRing, serverRing, rtnl, rtnl.linkIndex(config.serverInterface()), processor);
         } catch (IOException | RuntimeException e) {
             closeQuietly(clientRing, serverRing, rtnl);
-            kernelBypass.remove();
             throw e;
         }
         requested = path;
@@ -163,7 +173,7 @@ public final class Forwarder implements AutoCloseable {
                 config.serverInterface(), services.serviceCount(), services.serverCount());
     }
 
-    /** Makes the thread let go of the rings, closes them and removes the nftables table; idempotent. */
+    /** Makes the thread let go of the rings and closes them (the nftables table stays); idempotent. */
     public synchronized void stop() throws IOException {
         if (path == null) {
             return;
@@ -184,16 +194,18 @@ public final class Forwarder implements AutoCloseable {
         DataPath p = path;
         path = null;
         closeQuietly(p.clientRing(), p.serverRing(), p.rtnl());
-        kernelBypass.remove();
         LOG.info("forwarder stopped: {}", counters);
     }
 
-    /** Stops forwarding and ends the thread. */
+    /** Stops forwarding, ends the thread and removes the nftables table. */
     @Override
     public synchronized void close() throws IOException {
         try {
             stop();
         } finally {
+            if (thread != null) {
+                kernelBypass.remove();
+            }
             closing = true;
             if (thread != null) {
                 LockSupport.unpark(thread);
