@@ -28,6 +28,8 @@ public final class SyncCounters {
         /** Sends the socket refused (buffer full, peer unreachable). */
         SEND_ERRORS,
         DATAGRAMS_RECEIVED,
+        /** DATA datagrams of the peer a starting node passed over while waiting for its dump's BEGIN. */
+        BEFORE_DUMP,
         /** DATA datagrams left unread because the engine thread had not applied the previous 1024 yet. */
         APPLY_BACKLOG,
         /** Entries learnt or refreshed from the peer. */

@@ -31,8 +31,11 @@ import org.slf4j.LoggerFactory;
  *
  * After each wake-up it acknowledges the highest sequence up to which everything arrived and
  * was applied to the table (so a flush that is acknowledged is in the peer's table), asks again for missing
- * sequences (NACK, at most every {@link SyncConfig#nackRetryNs}), and asks for a full dump while
- * not synchronised (every {@link SyncConfig#bulkRetryNs}) or when the window overflowed. Bad
+ * sequences (NACK, at most every {@link SyncConfig#nackRetryNs}), and asks for a full dump when
+ * the window overflowed, and while not synchronised whenever nothing of the dump it asked for
+ * arrived for {@link SyncConfig#bulkRetryNs} (a new request id each time). A node that has not
+ * heard the peer yet takes the peer's stream from the BEGIN of the dump it asked for (what came
+ * before is in the dump); a lost BEGIN means no dump datagram counts, and it asks again. Bad
  * datagrams are counted by {@link DropReason}, never logged one by one.
  */
 final class SyncReceiver implements Runnable {
@@ -72,6 +75,7 @@ final class SyncReceiver implements Runnable {
     private long bulkRequestId;
     private long bulkRequestNs;
     private long pendingBulkEnd;
+    private long bulkActivityNs;
     private long lastAcked = -1;
     private long lastAckNs;
     private long lastNackNs;
@@ -190,6 +194,9 @@ final class SyncReceiver implements Runnable {
         switch (type) {
             case SyncCodec.TYPE_STATUS -> {
                 long before = window.generation();
+                if (before == 0 && isWaitingForDump()) {
+                    return;
+                }
                 window.announce(generation, SyncCodec.a(in));
                 onGeneration(before, nowNs);
             }
@@ -220,6 +227,14 @@ final class SyncReceiver implements Runnable {
         }
         long before = window.generation();
         long sequence = SyncCodec.sequence(in);
+        if (before == 0 && isWaitingForDump()
+                && !((SyncCodec.flags(in) & SyncCodec.FLAG_BULK_BEGIN) != 0 && SyncCodec.a(in) == bulkRequestId)) {
+            // A fresh node takes the stream from the BEGIN of the dump it asked for: what came
+            // before is in the dump. Without the BEGIN it asks again.
+            pool.offer(batch);
+            counters.add(Counter.BEFORE_DUMP, 1);
+            return;
+        }
         int verdict = window.accept(generation, sequence);
         if (verdict != StreamWindow.NEW) {
             pool.offer(batch);
@@ -229,9 +244,13 @@ final class SyncReceiver implements Runnable {
         onGeneration(before, nowNs);
         int flags = SyncCodec.flags(in);
         Runnable after = null;
+        boolean ours = (flags & SyncCodec.FLAG_BULK) != 0 && SyncCodec.a(in) == bulkRequestId && bulkRequestId != 0;
+        if (ours && !synchronised) {
+            bulkActivityNs = nowNs;
+        }
         if ((flags & SyncCodec.FLAG_BULK_END) != 0) {
             window.skipBelow(SyncCodec.b(in));
-            if (SyncCodec.a(in) == bulkRequestId && bulkRequestId != 0) {
+            if (ours) {
                 pendingBulkEnd = sequence;
             }
         }
@@ -260,6 +279,10 @@ final class SyncReceiver implements Runnable {
                 requestBulk(nowNs);
             }
         }
+    }
+
+    private boolean isWaitingForDump() {
+        return !synchronised && !bulkAbandoned;
     }
 
     private void onBulkApplied() {
@@ -301,11 +324,10 @@ final class SyncReceiver implements Runnable {
     private void onTimers(long nowNs) {
         if (window.takeOverflowed()) {
             requestBulk(nowNs);
-        } else if (!synchronised && !bulkAbandoned && pendingBulkEnd == 0
-                && nowNs - bulkRequestNs >= config.bulkRetryNs()) {
-            sendControl(SyncCodec.TYPE_BULK_REQUEST, bulkRequestId, 0, 0);
-            bulkRequestNs = nowNs;
-            counters.add(Counter.BULK_REQUESTS_SENT, 1);
+        } else if (!synchronised && !bulkAbandoned
+                && nowNs - Math.max(bulkRequestNs, bulkActivityNs) >= config.bulkRetryNs()) {
+            // Nothing of the dump for a retry interval (request or dump lost): ask for a new one.
+            requestBulk(nowNs);
         }
         if (window.gaps() != seenGaps) {
             counters.add(Counter.GAPS, window.gaps() - seenGaps);

@@ -26,8 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *                refresh walk ─► the dump, within its window ─► send the open datagram (so an
  *                entry waits at most one tick) ─► flush requests ─► STATUS while the peer lags
  *  full dump:    BULK_BEGIN datagram ... every entry in use (nextInUse), paced by the peer's
- *                ACKs ... BULK_END datagram naming the BEGIN's sequence: on receiving it the
- *                peer gives up sequences missing from before the BEGIN
+ *                ACKs ... BULK_END datagram; each names the dump and its BEGIN's sequence (a
+ *                starting peer takes the stream from its BEGIN); at BULK_END the peer gives up
+ *                sequences missing from before the BEGIN
  *  refresh:      peerExpires[e], the tick (2^24 ns) the peer's copy expires, is set whenever e
  *                is sent; an entry in use whose own deadline is more than the margin later, and
  *                whose peer copy expires within a walk period plus the margin, is sent again
@@ -197,7 +198,7 @@ final class SyncSender {
         if (dumping) {
             continueDump(nowNs);
         }
-        if (batch != null && (batchCount > 0 || batchFlags != 0)) {
+        if (batch != null && (batchCount > 0 || (batchFlags & ~SyncCodec.FLAG_BULK) != 0)) {
             send(nowNs);
         }
         long flushes = flushRequests.get();
@@ -241,16 +242,16 @@ final class SyncSender {
     }
 
     private void startDump(long requestGeneration, long requestId, long nowNs) {
-        if (batch != null && (batchCount > 0 || batchFlags != 0)) {
+        if (batch != null && (batchCount > 0 || (batchFlags & ~SyncCodec.FLAG_BULK) != 0)) {
             send(nowNs);
         }
+        batch = null;
         dumping = true;
         dumpCursor = NONE;
         dumpRequestId = requestId;
-        open();
-        batchFlags = SyncCodec.FLAG_BULK_BEGIN;
-        batchA = requestId;
         dumpBeginSequence = sequence + 1;
+        open();
+        batchFlags |= SyncCodec.FLAG_BULK_BEGIN;
         counters.add(Counter.BULK_DUMPS, 1);
     }
 
@@ -262,8 +263,6 @@ final class SyncSender {
                     open();
                 }
                 batchFlags |= SyncCodec.FLAG_BULK_END;
-                batchA = dumpRequestId;
-                batchB = dumpBeginSequence;
                 send(nowNs);
                 dumping = false;
                 return;
@@ -333,9 +332,9 @@ final class SyncSender {
         batch = ring.claim(sequence + 1);
         batchEnd = SyncCodec.HEADER_BYTES;
         batchCount = 0;
-        batchFlags = 0;
-        batchA = 0;
-        batchB = 0;
+        batchFlags = dumping ? SyncCodec.FLAG_BULK : 0;
+        batchA = dumping ? dumpRequestId : 0;
+        batchB = dumping ? dumpBeginSequence : 0;
     }
 
     private void send(long nowNs) {

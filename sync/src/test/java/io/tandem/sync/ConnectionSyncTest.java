@@ -88,6 +88,7 @@ class ConnectionSyncTest {
     @Test
     void shouldCarryStateChangesAndSyncBothWays() throws Exception {
         pair(8192, true);
+        assertTrue(a.sync.awaitSynchronised(10_000) && b.sync.awaitSynchronised(10_000));
         a.connect(0, 200);
         await().atMost(Duration.ofSeconds(20)).until(() -> b.size() == 200);
         a.call(e -> {
@@ -132,7 +133,17 @@ class ConnectionSyncTest {
             assertTrue(a.sync.flush(10_000), "flush acknowledged");
             assertEquals((round + 1) * 5000, b.size(), "acknowledged means applied");
         }
-        assertEquals(0, a.sync.counters().lagNs(System.nanoTime()));
+        await().atMost(Duration.ofSeconds(5)).until(() -> a.sync.counters().lagNs(System.nanoTime()) == 0);
+    }
+
+    @Test
+    void shouldTakeNothingFromThePeerStreamBeforeTheBeginOfItsDump() throws Exception {
+        pair(8192, false);
+        a.connect(0, 100);
+        b.start();
+        assertTrue(b.sync.awaitSynchronised(10_000));
+        assertEquals(100, b.size());
+        assertEquals(1, b.sync.counters().get(Counter.BULKS_COMPLETED));
     }
 
     @Test
@@ -150,6 +161,7 @@ class ConnectionSyncTest {
         a.close();
         a = null;
         b.start();
+        b.sync.abandonBulkRequest();
         try (DatagramChannel fake = DatagramChannel.open()) {
             fake.bind(addressA);
             fake.connect(addressB);
