@@ -474,7 +474,7 @@ public final class SyncCodec {
     /** One authkeys key, ready to sign and verify. */
     private static final class SigningKey {
         final int id;
-        final SyncHmac hmac;
+        final io.tandem.config.Hmac hmac;
         final int macLength;
 
         SigningKey(AuthKey key) {
@@ -489,7 +489,7 @@ public final class SyncCodec {
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("this JVM has no " + algorithm.macName(), e);
             }
-            hmac = new SyncHmac(algorithm, key.secret());
+            hmac = new io.tandem.config.Hmac(algorithm, key.secret());
         }
     }
 }
