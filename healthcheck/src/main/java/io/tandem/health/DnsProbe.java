@@ -42,7 +42,7 @@ final class DnsProbe implements Probe {
         DnsRecordType type = receive != null && receive.contains(":") ? DnsRecordType.AAAA : DnsRecordType.A;
         InetSocketAddress target = server.checkAddress();
         int id = ThreadLocalRandom.current().nextInt(0x10000);
-        return UdpExchange.start(udp, target, HealthEngine.describe(CheckType.NEGOTIATE, server),
+        return UdpExchange.start(udp, target, HealthEngine.describe(CheckType.NEGOTIATE, server), timeoutNanos,
                 () -> new ChannelHandler[] {new DatagramDnsQueryEncoder(), new DatagramDnsResponseDecoder()},
                 ch -> new DatagramDnsQuery(null, target, id).setRecursionDesired(true)
                         .addRecord(DnsSection.QUESTION, new DefaultDnsQuestion(name, type)),

@@ -63,7 +63,7 @@ final class RadiusProbe implements Probe {
         byte[] request = accessRequest(id, authenticator, secret,
                 check.login() == null ? "tandem-healthcheck" : check.login(),
                 check.passwd() == null ? "" : check.passwd());
-        return UdpExchange.start(udp, server.checkAddress(), HealthEngine.describe(CheckType.NEGOTIATE, server),
+        return UdpExchange.start(udp, server.checkAddress(), HealthEngine.describe(CheckType.NEGOTIATE, server), timeoutNanos,
                 () -> new ChannelHandler[0],
                 ch -> new DatagramPacket(Unpooled.wrappedBuffer(request), server.checkAddress()),
                 msg -> msg instanceof DatagramPacket p ? judge(ByteBufUtil.getBytes(p.content()), id, authenticator, secret)

@@ -27,7 +27,7 @@ final class SipProbe implements Probe {
         String user = server.check().login() == null ? "tandem" : server.check().login();
         long token = ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
         String callId = Long.toHexString(token) + "@tandem";
-        return UdpExchange.start(udp, target, HealthEngine.describe(CheckType.NEGOTIATE, server),
+        return UdpExchange.start(udp, target, HealthEngine.describe(CheckType.NEGOTIATE, server), timeoutNanos,
                 () -> new ChannelHandler[0],
                 ch -> new DatagramPacket(Unpooled.copiedBuffer(options(target, (InetSocketAddress) ch.localAddress(),
                         user, callId, token), StandardCharsets.UTF_8), target),

@@ -31,7 +31,7 @@ final class UdpExchange {
      * @param request built once the channel is connected (it may need the local address)
      * @param answer  judges each message that reaches the end of the pipeline
      */
-    static Probe.Cancellable start(Bootstrap udp, InetSocketAddress target, String what,
+    static Probe.Cancellable start(Bootstrap udp, InetSocketAddress target, String what, long timeoutNanos,
             java.util.function.Supplier<ChannelHandler[]> codecs, Function<Channel, Object> request,
             Function<Object, Verdict> answer, Probe.Outcome done) {
         AtomicBoolean finished = new AtomicBoolean();
@@ -77,6 +77,11 @@ final class UdpExchange {
                 once.complete(false, what + ": " + BlockingProbe.explain(cf.cause()));
                 return;
             }
+            // UDP has no connection to time out: without this, silence would last until the monitor's deadline
+            cf.channel().eventLoop().schedule(() -> {
+                once.complete(false, what + ": no answer within " + timeoutNanos / 1_000_000 + " ms");
+                NettyProbes.close(cf.channel());
+            }, timeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
             cf.channel().writeAndFlush(request.apply(cf.channel())).addListener(w -> {
                 if (!w.isSuccess()) {
                     once.complete(false, what + ": " + BlockingProbe.explain(w.cause()));
