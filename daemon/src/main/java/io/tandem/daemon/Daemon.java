@@ -153,6 +153,8 @@ public final class Daemon {
         }
         cluster = new ClusterNode(config, node, generation, stateDir, loop, resourceThread, groups, defs);
         cluster.restoreMaintenance(maintenance);
+        List<DirectorResource> forwarding = List.copyOf(directors);
+        cluster.onPeerRevived(() -> forwarding.forEach(DirectorResource::onPeerRevived));
         arpWatcher = startArpWatcher(allVips, groupOfVip);
         // The control socket (and its JSON machinery) comes up before the first heartbeat leaves,
         // so its start-up work cannot delay a heartbeat.

@@ -105,6 +105,16 @@ public final class ConnectionSync implements AutoCloseable {
         return sender.flush(timeoutMillis);
     }
 
+    /**
+     * Whether the peer has been heard after {@code sinceNs} (another node's clock is never read:
+     * this node's) and everything it is known to have sent is applied here. A node that held its
+     * group through a partition waits for this before scheduling packets of connections it does
+     * not know (see {@code ForwardingEngine.holdMidFlow}).
+     */
+    public boolean isCaughtUpSince(long sinceNs) {
+        return receiver.isCaughtUpSince(sinceNs);
+    }
+
     /** Whether this node has received and applied a full dump of the peer's table since it started. */
     public boolean isSynchronised() {
         return receiver.isSynchronised();

@@ -69,6 +69,10 @@ final class SyncReceiver implements Runnable {
     private volatile boolean bulkAbandoned;
     /** Engine thread to receive thread: the peer's stream is applied up to here; what an ACK says. */
     private volatile long appliedContiguous;
+    /** When the last valid datagram of the peer arrived (receive thread writes, any thread reads). */
+    private volatile long lastHeardNs;
+    /** The highest DATA sequence of the peer known to exist (received or announced), as last seen. */
+    private volatile long highestKnown;
     private final Object synchronisedLock = new Object();
     private final Runnable markSynchronised = this::onBulkApplied;
 
@@ -181,6 +185,25 @@ final class SyncReceiver implements Runnable {
             counters.onDrop(bad);
             return;
         }
+        int type = SyncCodec.type(in);
+        onVerified(length, nowNs);
+        if (type == SyncCodec.TYPE_DATA || type == SyncCodec.TYPE_STATUS) {
+            // What describes the peer's own stream: after it, highest is what the peer has sent.
+            highestKnown = window.highest();
+            lastHeardNs = nowNs;
+        }
+    }
+
+    /**
+     * Whether the peer has been heard after {@code sinceNs} and every entry it is known to have
+     * sent is applied here: after a partition, this node knows what the peer did meanwhile.
+     */
+    boolean isCaughtUpSince(long sinceNs) {
+        long heard = lastHeardNs;
+        return heard != 0 && heard - sinceNs > 0 && appliedContiguous >= highestKnown && synchronised;
+    }
+
+    private void onVerified(int length, long nowNs) {
         int type = SyncCodec.type(in);
         long generation = SyncCodec.generation(in);
         if (type == SyncCodec.TYPE_DATA) {

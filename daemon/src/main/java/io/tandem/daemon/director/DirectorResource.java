@@ -63,6 +63,8 @@ public final class DirectorResource implements Resource, java.io.Closeable {
     static final long BULK_WAIT_MS = 1_000;
     /** How long a stop waits for the peer to acknowledge every entry sent. */
     static final long FLUSH_MS = 1_000;
+    /** The longest a healed partition holds packets of unknown connections while the sync catches up. */
+    static final long MID_FLOW_HOLD_MS = 1_000;
 
     private final String name;
     private final Path directorCf;
@@ -74,6 +76,8 @@ public final class DirectorResource implements Resource, java.io.Closeable {
     private final HealthMonitor health;
     private final HealthNotifier notifier;
     private final ConnectionSync sync;
+    /** When the peer came back (nanoTime), while the mid-flow hold waits for the sync; 0 otherwise. */
+    private volatile long holdSinceNs;
     /** Checked server -> {service index, real index}; replaced on reload (monitor thread reads it). */
     private volatile Map<CheckedServer, int[]> positions;
 
@@ -118,7 +122,7 @@ public final class DirectorResource implements Resource, java.io.Closeable {
         }
         if (sync != null) {
             this.sync = new ConnectionSync(sync, keys, forwarder.engine(), System::nanoTime, null);
-            forwarder.setTickListener(this.sync::onTick);
+            forwarder.setTickListener(this::onTick);
         } else {
             this.sync = null;
         }
@@ -204,6 +208,34 @@ public final class DirectorResource implements Resource, java.io.Closeable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** Forwarding thread, every tick: the sync stream's work, then the end of a mid-flow hold. */
+    private void onTick(long nowNs) {
+        sync.onTick(nowNs);
+        long since = holdSinceNs;
+        if (since != 0 && sync.isCaughtUpSince(since)) {
+            holdSinceNs = 0;
+            forwarder.engine().releaseMidFlowHold();
+            LOG.info("{}: the sync stream caught up with the peer {} ms after it came back; packets of unknown "
+                    + "connections are scheduled again", name, (nowNs - since) / 1_000_000);
+        }
+    }
+
+    /**
+     * The peer is heard again after being dead (a partition healed). While apart it may have opened
+     * connections this node does not know; their entries come through the sync stream within
+     * moments. Until then (at most {@link #MID_FLOW_HOLD_MS}) a packet of a connection this node
+     * does not know is dropped, not scheduled: TCP resends it, whereas a wrong guess would reset
+     * it. Called on the core loop before the failover engine reacts to the peer's heartbeat.
+     */
+    public void onPeerRevived() {
+        if (sync == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        holdSinceNs = now;
+        forwarder.engine().holdMidFlow(now + MID_FLOW_HOLD_MS * 1_000_000L);
     }
 
     /** Key rotation (reload): the sync stream signs with the new active key, accepts all listed. */
