@@ -80,6 +80,8 @@ public final class Daemon {
     private ClusterNode cluster;
     private ControlServer control;
     private final List<DirectorResource> directors = new ArrayList<>();
+    private VipController vips;
+    private Map<String, GroupResources> groups;
     private io.tandem.health.ProbeSet probes;
 
     public Daemon(ClusterConfig config, String node, Path socketPath, Path stateDir) {
@@ -107,11 +109,11 @@ public final class Daemon {
         netlink = RtNetlink.open();
         addressTable = new AddressTable(netlink);
         announcer = new GratuitousArpAnnouncer(announcerThread);
-        VipController vips = new VipController(addressTable, announcer,
+        vips = new VipController(addressTable, announcer,
                 config.ha().garpCount(), config.ha().garpInterval());
         ResourceResolver resolver = new ResourceResolver(config.directory());
         List<VipSpec> allVips = new ArrayList<>();
-        Map<String, GroupResources> groups = new LinkedHashMap<>();
+        groups = new LinkedHashMap<>();
         List<FailoverEngine.GroupDef> defs = new ArrayList<>();
         for (ResourceGroupSpec g : config.groups()) {
             List<Resource> rs = new ArrayList<>();
@@ -194,8 +196,10 @@ public final class Daemon {
             return ReloadResult.refused(unresolvable.get(0));
         }
         List<String> restart = new ArrayList<>(io.tandem.heartbeat.HeartbeatReload.restartNeededFor(running.ha(), next.ha()));
-        if (!running.groups().equals(next.groups())) {
-            restart.add("haresources changed (groups are not yet re-read by reload)");
+        List<VipAddition> vipAdditions = new ArrayList<>();
+        String groupChange = vipAdditions(running.groups(), next.groups(), vipAdditions);
+        if (groupChange != null) {
+            restart.add(groupChange);
         }
         var policy = running.ha().policy();
         var nextPolicy = next.ha().policy();
@@ -224,9 +228,29 @@ public final class Daemon {
             return ReloadResult.refused("could not apply: " + e.getMessage());
         }
         List<String> directorChanges = new ArrayList<>();
+        for (VipAddition add : vipAdditions) {
+            try {
+                resourceThread.submit(() -> {
+                    groups.get(add.group()).insert(add.position(), new VipResource(vips, addressTable, add.vip()));
+                    return null;
+                }).get(30, TimeUnit.SECONDS);
+                directorChanges.add("VIP " + add.vip().text() + " added to group " + add.group());
+            } catch (Exception e) {
+                String why = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+                return ReloadResult.refused("VIP " + add.vip().text() + " could not be added to group " + add.group()
+                        + ": " + why + " (what came before it in this reload is applied)");
+            }
+        }
         directors.forEach(d -> d.updateKeys(next.authKeys()));
         for (int i = 0; i < directors.size(); i++) {
-            directors.get(i).applyReload(plans.get(i));
+            try {
+                directors.get(i).applyReload(plans.get(i));
+            } catch (IOException e) {
+                LOG.error("reload: director {} could not take its new virtual services: {}; restart tandemd to "
+                        + "apply director.cf as it is", directors.get(i).name(), e.getMessage());
+                return new ReloadResult(false, "reload applied only in part: director " + directors.get(i).name()
+                        + " could not take its new virtual services (" + e.getMessage() + "); restart tandemd");
+            }
             directorChanges.addAll(plans.get(i).changes());
         }
         next.warnings().forEach(w -> LOG.warn("{}", w));
@@ -235,6 +259,43 @@ public final class Daemon {
                 + (directorChanges.isEmpty() ? "" : ", " + String.join(", ", directorChanges));
         LOG.info("reload applied: {}", what);
         return new ReloadResult(true, "reload applied: " + what);
+    }
+
+    /** A VIP a reload adds to a group, at its position in the group's haresources line. */
+    record VipAddition(String group, int position, VipSpec vip) {
+    }
+
+    /**
+     * What haresources may change live: VIPs added to existing groups. Anything else (groups
+     * added, removed, renamed or re-preferred; resources removed, reordered or other than VIPs
+     * added) is described for the refusal; null when the change can be applied.
+     */
+    static String vipAdditions(List<ResourceGroupSpec> running, List<ResourceGroupSpec> next, List<VipAddition> out) {
+        if (running.size() != next.size()) {
+            return "haresources: groups were added or removed";
+        }
+        for (int g = 0; g < running.size(); g++) {
+            ResourceGroupSpec a = running.get(g);
+            ResourceGroupSpec b = next.get(g);
+            if (!a.name().equals(b.name()) || !a.preferredNode().equals(b.preferredNode())) {
+                return "haresources: group " + a.name() + " was renamed or changed its preferred node";
+            }
+            int i = 0;
+            for (int j = 0; j < b.resources().size(); j++) {
+                ResourceSpec r = b.resources().get(j);
+                if (i < a.resources().size() && a.resources().get(i).equals(r)) {
+                    i++;
+                } else if (r instanceof VipSpec vip) {
+                    out.add(new VipAddition(a.name(), j, vip));
+                } else {
+                    return "haresources: group " + a.name() + " changed beyond VIPs added (" + r.text() + ")";
+                }
+            }
+            if (i != a.resources().size()) {
+                return "haresources: group " + a.name() + " lost or reordered resources";
+            }
+        }
+        return null;
     }
 
     /** The outcome of a reload. */

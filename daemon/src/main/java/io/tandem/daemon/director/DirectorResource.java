@@ -70,7 +70,9 @@ public final class DirectorResource implements Resource, java.io.Closeable {
     private final Path directorCf;
     private final Forwarder forwarder;
     private final ServiceTable services;
-    private final RateEstimator rates;
+    private volatile RateEstimator rates;
+    private final String clientInterface;
+    private final String serverInterface;
     private final ScheduledFuture<?> sampling;
     private List<VirtualService> running;
     private final HealthMonitor health;
@@ -106,6 +108,8 @@ public final class DirectorResource implements Resource, java.io.Closeable {
         List<CheckedServer> plan = CheckPlan.from(config);
         ForwarderConfig fc = ForwarderConfig.oneArm(clientInterface).withConnectionCapacity(CONNECTION_CAPACITY);
         String serverInterface = DirectorServices.serverInterface(running, clientInterface);
+        this.clientInterface = clientInterface;
+        this.serverInterface = serverInterface;
         if (serverInterface != null) {
             fc = fc.withServerInterface(serverInterface);
         }
@@ -359,24 +363,39 @@ public final class DirectorResource implements Resource, java.io.Closeable {
     }
 
     /** A checked change of director.cf, to apply with {@link #applyReload}. */
-    public record ReloadPlan(List<VirtualService> next, List<CheckedServer> checks, List<String> changes) {
+    public record ReloadPlan(List<VirtualService> next, List<VirtualService> added, List<CheckedServer> checks,
+            List<String> changes) {
         public boolean isEmpty() {
             return changes.isEmpty();
         }
     }
 
     /**
-     * Reads director.cf again and says what a reload would change. Today a reload applies real
-     * servers' weights; anything else changed in the virtual services needs a restart of the
-     * daemon, and the exception says so (nothing is applied then).
+     * Reads director.cf again and says what a reload would change: real servers' weights, health
+     * checks, and virtual services added after the existing ones apply live; removing or editing
+     * a virtual service (beyond weights) needs a restart of the daemon, and the exception says so
+     * (nothing is applied then).
      */
     public synchronized ReloadPlan planReload() throws ConfigException {
         DirectorConfig config = DirectorCfParser.load(directorCf);
         List<VirtualService> next = DirectorServices.of(config);
         List<CheckedServer> checks = CheckPlan.from(config);
         List<String> changes = new ArrayList<>();
-        boolean sameShape = next.size() == running.size();
-        for (int i = 0; sameShape && i < next.size(); i++) {
+        boolean sameShape = next.size() >= running.size();
+        List<VirtualService> added = sameShape ? List.copyOf(next.subList(running.size(), next.size())) : List.of();
+        for (VirtualService v : added) {
+            changes.add("virtual " + v.label() + " added");
+        }
+        try {
+            String facing = DirectorServices.serverInterface(next, clientInterface);
+            if (!java.util.Objects.equals(facing, serverInterface)) {
+                throw new ConfigException(directorCf, 0, "the new virtual services need real servers on another "
+                        + "interface (" + facing + " instead of " + serverInterface + "): that needs a restart of tandemd");
+            }
+        } catch (java.net.SocketException e) {
+            throw new ConfigException(directorCf, 0, "cannot tell which interface faces the real servers: " + e.getMessage());
+        }
+        for (int i = 0; sameShape && i < running.size(); i++) {
             VirtualService a = running.get(i);
             VirtualService b = next.get(i);
             sameShape = withoutWeights(a).equals(withoutWeights(b));
@@ -389,13 +408,14 @@ public final class DirectorResource implements Resource, java.io.Closeable {
             }
         }
         if (!sameShape) {
-            throw new ConfigException(directorCf, 0, "virtual services were added, removed or changed beyond"
-                    + " real servers' weights: that needs a restart of tandemd (weights alone can be reloaded)");
+            throw new ConfigException(directorCf, 0, "virtual services were removed, reordered or changed beyond"
+                    + " real servers' weights: that needs a restart of tandemd (weights, checks and services added"
+                    + " at the end of the file reload live)");
         }
         if (!checks.equals(List.copyOf(positionsInOrder()))) {
             changes.add("health checks changed");
         }
-        return new ReloadPlan(next, checks, changes);
+        return new ReloadPlan(next, added, checks, changes);
     }
 
     private List<CheckedServer> positionsInOrder() {
@@ -416,10 +436,24 @@ public final class DirectorResource implements Resource, java.io.Closeable {
     }
 
     /** Applies a plan from {@link #planReload} on the forwarding thread: no connection is touched. */
-    public synchronized void applyReload(ReloadPlan plan) {
+    public synchronized void applyReload(ReloadPlan plan) throws IOException {
         List<VirtualService> next = plan.next();
+        Map<CheckedServer, int[]> nextPositions = positions(plan.checks(), next);
+        if (!plan.added().isEmpty()) {
+            int firstAdded = running.size();
+            forwarder.addServices(plan.added(), engine -> {
+                // A new checked server is down until its first check passes, as at start-up.
+                for (Map.Entry<CheckedServer, int[]> e : nextPositions.entrySet()) {
+                    if (e.getValue()[0] >= firstAdded && e.getKey().check().type() != CheckType.ON) {
+                        engine.services().service(e.getValue()[0]).onHealthChanged(e.getValue()[1], false);
+                    }
+                }
+            });
+            rates = new RateEstimator(services, System.nanoTime());
+        }
+        int existing = running.size();
         forwarder.execute(engine -> {
-            for (int i = 0; i < next.size(); i++) {
+            for (int i = 0; i < existing; i++) {
                 VirtualServiceState s = engine.services().service(i);
                 List<RealServer> reals = next.get(i).realServers();
                 for (int r = 0; r < reals.size(); r++) {
@@ -430,7 +464,7 @@ public final class DirectorResource implements Resource, java.io.Closeable {
             }
         });
         running = next;
-        positions = positions(plan.checks(), next);
+        positions = nextPositions;
         health.update(plan.checks());
         plan.changes().forEach(c -> LOG.info("director {}: reload: {}", name, c));
     }

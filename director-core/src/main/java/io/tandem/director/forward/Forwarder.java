@@ -62,7 +62,7 @@ public final class Forwarder implements AutoCloseable {
     private final ForwarderCounters counters = new ForwarderCounters();
     private final KernelBypass kernelBypass;
     private final ConcurrentLinkedQueue<Consumer<ForwardingEngine>> work = new ConcurrentLinkedQueue<>();
-    private final long[] lastResolveNs;
+    private long[] lastResolveNs;
     private final ForwardingEngine engine;
     private volatile boolean closing;
     /** The rings the thread should forward on; null: idle. Written by start/stop. */
@@ -231,6 +231,58 @@ public final class Forwarder implements AutoCloseable {
     }
 
     /**
+     * Adds virtual services (a reload), forwarding or idle, without touching a connection: the
+     * kernel-bypass table first (the kernel stops answering the new VIP:port), then the services
+     * on the forwarding thread, then the rings' BPF filter (their packets reach us). {@code onAdded}
+     * runs on the forwarding thread right after they are in the table (health state, ...).
+     *
+     * @throws IOException if nft or the filter fails; the table may then hold the new services
+     *                     without their packets reaching the forwarder (a restart clears it)
+     */
+    public void addServices(List<io.tandem.director.VirtualService> more, Consumer<ForwardingEngine> onAdded)
+            throws IOException {
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        List<io.tandem.director.VirtualService> all = new java.util.ArrayList<>();
+        services.services().forEach(s -> all.add(s.spec()));
+        all.addAll(more);
+        // Validate (a service configured twice throws) before the kernel is told anything.
+        new ServiceTable(all);
+        kernelBypass.install(new ServiceTable(all));
+        execute(engine -> {
+            try {
+                services.append(more);
+                lastResolveNs = java.util.Arrays.copyOf(lastResolveNs, services.serverCount());
+                DataPath p = inUse;
+                if (p != null) {
+                    p.processor().onServersAdded();
+                }
+                onAdded.accept(engine);
+                done.complete(null);
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        try {
+            done.get(STOP_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while adding services", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IOException("the forwarding thread did not take the new services: " + e.getMessage(), e);
+        }
+        synchronized (this) {
+            if (path != null) {
+                BpfProgram filter = ServiceFilter.of(services);
+                path.clientRing().attachFilter(filter);
+                if (path.serverRing() != null) {
+                    path.serverRing().attachFilter(filter);
+                }
+            }
+        }
+        LOG.info("forwarder: {} virtual service(s) added, {} in all", more.size(), services.serviceCount());
+    }
+
+    /**
      * Called on the forwarding thread at every timer tick (after expiry and the work queue), forwarding
      * or idle: the sync stream sends and applies there. Must not block or allocate per call.
      */
@@ -290,6 +342,8 @@ public final class Forwarder implements AutoCloseable {
                 if (p != inUse) {
                     inUse = p;
                     if (p != null) {
+                        // Made on another thread: services added meanwhile need room (idempotent).
+                        p.processor().onServersAdded();
                         long now = clockNs.getAsLong();
                         refreshNeighbours(p, now, true);
                         nextNeighbourNs = now + config.neighbourRefreshNs();
