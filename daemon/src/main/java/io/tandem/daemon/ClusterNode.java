@@ -56,6 +56,16 @@ final class ClusterNode implements FailoverActions {
         t.setDaemon(true);
         return t;
     });
+    /**
+     * Neighbour-table repairs after a partition: never behind a group's start or stop (the resource
+     * thread may be flushing the connection sync for a second then) nor behind a fence command.
+     */
+    private final java.util.concurrent.ExecutorService neighbourThread = java.util.concurrent.Executors
+            .newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "tandem-neighbours");
+                t.setDaemon(true);
+                return t;
+            });
     /** Held VIPs are announced again this often, so a neighbour that missed the takeover still learns. */
     private static final long GARP_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** A probing peer gets at most one immediate answer this often. */
@@ -267,13 +277,17 @@ final class ClusterNode implements FailoverActions {
     private void refreshPeerNeighbours() {
         for (io.tandem.config.UcastMedium m : config.ha().ucast()) {
             String ip = m.peer().getHostAddress();
-            resourceThread.execute(() -> {
+            Runnable flush = () -> {
                 try {
                     BoundedCommand.run(List.of("ip", "neigh", "flush", "to", ip), 2_000, false);
                 } catch (Exception e) {
                     LOG.debug("flushing the neighbour entry of {}: {}", ip, e.getMessage());
                 }
-            });
+            };
+            neighbourThread.execute(flush);
+            // Links often come back one after the other: the peer is heard on the first while the
+            // entry on the next fails once more. A second flush a moment later catches that one.
+            loop.schedule(() -> neighbourThread.execute(flush), 300, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -689,6 +703,7 @@ final class ClusterNode implements FailoverActions {
             transport.close();
         }
         hookThread.shutdown();
+        neighbourThread.shutdown();
     }
 
     /** Where heartbeats go, for the start-up log line. */

@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
 public final class Forwarder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
     private static final int BATCH_FRAMES = 256;
-    private static final long RESOLVE_RETRY_NS = 1_000_000_000L;
+    private static final long RESOLVE_RETRY_NS = 200_000_000L;
     private static final long STOP_TIMEOUT_MS = 5_000;
 
     private final ForwarderConfig config;
@@ -482,9 +482,11 @@ public final class Forwarder implements AutoCloseable {
                 processor.setServerMac(id, entry.macAsLong());
                 known++;
             } else {
-                if (entry != null && (entry.state() & NeighbourEntry.NUD_FAILED) != 0) {
-                    processor.setServerMac(id, EthernetFrame.NO_MAC);
-                } else if (mac != EthernetFrame.NO_MAC) {
+                // A failed entry (the link was down, the server did not answer ARP for a while)
+                // keeps the MAC we knew: a real server's MAC rarely changes, and dropping its
+                // packets until the kernel resolves it again would stall every connection to it
+                // for a second or more after a partition heals. The kernel is asked again below.
+                if (mac != EthernetFrame.NO_MAC) {
                     known++;
                 }
                 if (lastResolveNs[id] == 0 || now - lastResolveNs[id] - RESOLVE_RETRY_NS >= 0) {
