@@ -60,8 +60,7 @@ public final class LogSetup {
      * @throws IOException naming the directive and the path that cannot be appended to
      */
     public static void apply(LogSettings settings, String node) throws IOException {
-        checkWritable("logfile", settings.logfile());
-        checkWritable("debugfile", settings.debugfile());
+        check(settings);
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         Level outputLevel = settings.debugLevel() > 0 ? Level.DEBUG : Level.INFO;
         List<Appender<ILoggingEvent>> next = new ArrayList<>();
@@ -98,6 +97,17 @@ public final class LogSetup {
             root.detachAppender(old);
             old.stop();
         }
+    }
+
+    /**
+     * Checks that {@code settings} can be applied: the log files can be appended to (they are
+     * created if missing). Changes nothing else.
+     *
+     * @throws IOException naming the directive and the path
+     */
+    public static void check(LogSettings settings) throws IOException {
+        checkWritable("logfile", settings.logfile());
+        checkWritable("debugfile", settings.debugfile());
     }
 
     /** What standard output and the files show: time, level, node, logger, message. */
