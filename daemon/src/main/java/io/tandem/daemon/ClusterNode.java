@@ -248,6 +248,10 @@ final class ClusterNode implements FailoverActions {
             claims.put(c.group(), new Claim(c.holding(), c.wants(), c.yields()));
         }
         boolean wasDead = engine.peerStatus() == PeerStatus.DEAD;
+        if (wasDead) {
+            // Before the engine reacts (and maybe re-announces a VIP): see DirectorResource.onPeerRevived.
+            peerRevived.run();
+        }
         engine.onPeerReport(new PeerReport(m.state() == NodeState.LEAVING, claims, ackedClaimsVersion(m), m.maintenance(),
                 m.maintenanceEpoch(), m.priority()), receivedNanos);
         if (wasDead && engine.peerStatus() == PeerStatus.ALIVE) {
@@ -461,6 +465,13 @@ final class ClusterNode implements FailoverActions {
             String why = detail;
             loop.execute(() -> engine.onFenceResult(result, why, System.nanoTime()));
         });
+    }
+
+    private volatile Runnable peerRevived = () -> { };
+
+    /** Runs {@code hook} on the core loop whenever the peer is heard again after it was dead. */
+    void onPeerRevived(Runnable hook) {
+        this.peerRevived = hook;
     }
 
     /** Runs notify_command for every transition, off the core loop; a failing hook is logged, never fatal. */

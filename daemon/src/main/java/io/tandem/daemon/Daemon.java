@@ -80,6 +80,8 @@ public final class Daemon {
     private ClusterNode cluster;
     private ControlServer control;
     private final List<DirectorResource> directors = new ArrayList<>();
+    private VipController vips;
+    private Map<String, GroupResources> groups;
     private io.tandem.health.ProbeSet probes;
     // Metrics: the counters run always (cheap); the collector and its HTTP server only with metrics_address.
     private final io.tandem.daemon.metrics.TransitionCounter transitions = new io.tandem.daemon.metrics.TransitionCounter();
@@ -112,11 +114,11 @@ public final class Daemon {
         netlink = RtNetlink.open();
         addressTable = new AddressTable(netlink);
         announcer = new GratuitousArpAnnouncer(announcerThread);
-        VipController vips = new VipController(addressTable, announcer,
+        vips = new VipController(addressTable, announcer,
                 config.ha().garpCount(), config.ha().garpInterval());
         ResourceResolver resolver = new ResourceResolver(config.directory());
         List<VipSpec> allVips = new ArrayList<>();
-        Map<String, GroupResources> groups = new LinkedHashMap<>();
+        groups = new LinkedHashMap<>();
         List<FailoverEngine.GroupDef> defs = new ArrayList<>();
         for (ResourceGroupSpec g : config.groups()) {
             List<Resource> rs = new ArrayList<>();
@@ -129,7 +131,8 @@ public final class Daemon {
                         probes = new io.tandem.health.ProbeSet();
                     }
                     DirectorResource director = new DirectorResource(named.text(), directorFile(config, named),
-                            directorInterface(g), announcerThread, checks.around(probes), this::onRealServerHealth);
+                            directorInterface(g), announcerThread, checks.around(probes), this::onRealServerHealth,
+                            syncConfig(generation, directors.size()), config.authKeys());
                     directors.add(director);
                     rs.add(director);
                 } else if (spec instanceof NamedResourceSpec named) {
@@ -158,6 +161,8 @@ public final class Daemon {
         cluster = new ClusterNode(config, node, generation, stateDir, loop, resourceThread, groups, defs);
         cluster.observeTransitions(transitions);
         cluster.restoreMaintenance(maintenance);
+        List<DirectorResource> forwarding = List.copyOf(directors);
+        cluster.onPeerRevived(() -> forwarding.forEach(DirectorResource::onPeerRevived));
         arpWatcher = startArpWatcher(allVips, groupOfVip);
         // The control socket (and its JSON machinery) comes up before the first heartbeat leaves,
         // so its start-up work cannot delay a heartbeat.
@@ -202,8 +207,10 @@ public final class Daemon {
             return ReloadResult.refused(unresolvable.get(0));
         }
         List<String> restart = new ArrayList<>(io.tandem.heartbeat.HeartbeatReload.restartNeededFor(running.ha(), next.ha()));
-        if (!running.groups().equals(next.groups())) {
-            restart.add("haresources changed (groups are not yet re-read by reload)");
+        List<VipAddition> vipAdditions = new ArrayList<>();
+        String groupChange = vipAdditions(running.groups(), next.groups(), vipAdditions);
+        if (groupChange != null) {
+            restart.add(groupChange);
         }
         var policy = running.ha().policy();
         var nextPolicy = next.ha().policy();
@@ -243,8 +250,29 @@ public final class Daemon {
             return ReloadResult.refused("could not apply: " + e.getMessage());
         }
         List<String> directorChanges = new ArrayList<>();
+        for (VipAddition add : vipAdditions) {
+            try {
+                resourceThread.submit(() -> {
+                    groups.get(add.group()).insert(add.position(), new VipResource(vips, addressTable, add.vip()));
+                    return null;
+                }).get(30, TimeUnit.SECONDS);
+                directorChanges.add("VIP " + add.vip().text() + " added to group " + add.group());
+            } catch (Exception e) {
+                String why = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+                return ReloadResult.refused("VIP " + add.vip().text() + " could not be added to group " + add.group()
+                        + ": " + why + " (what came before it in this reload is applied)");
+            }
+        }
+        directors.forEach(d -> d.updateKeys(next.authKeys()));
         for (int i = 0; i < directors.size(); i++) {
-            directors.get(i).applyReload(plans.get(i));
+            try {
+                directors.get(i).applyReload(plans.get(i));
+            } catch (IOException e) {
+                LOG.error("reload: director {} could not take its new virtual services: {}; restart tandemd to "
+                        + "apply director.cf as it is", directors.get(i).name(), e.getMessage());
+                return new ReloadResult(false, "reload applied only in part: director " + directors.get(i).name()
+                        + " could not take its new virtual services (" + e.getMessage() + "); restart tandemd");
+            }
             directorChanges.addAll(plans.get(i).changes());
         }
         if (relog) {
@@ -261,6 +289,43 @@ public final class Daemon {
                 + (directorChanges.isEmpty() ? "" : ", " + String.join(", ", directorChanges));
         LOG.info("reload applied: {}", what);
         return new ReloadResult(true, "reload applied: " + what);
+    }
+
+    /** A VIP a reload adds to a group, at its position in the group's haresources line. */
+    record VipAddition(String group, int position, VipSpec vip) {
+    }
+
+    /**
+     * What haresources may change live: VIPs added to existing groups. Anything else (groups
+     * added, removed, renamed or re-preferred; resources removed, reordered or other than VIPs
+     * added) is described for the refusal; null when the change can be applied.
+     */
+    static String vipAdditions(List<ResourceGroupSpec> running, List<ResourceGroupSpec> next, List<VipAddition> out) {
+        if (running.size() != next.size()) {
+            return "haresources: groups were added or removed";
+        }
+        for (int g = 0; g < running.size(); g++) {
+            ResourceGroupSpec a = running.get(g);
+            ResourceGroupSpec b = next.get(g);
+            if (!a.name().equals(b.name()) || !a.preferredNode().equals(b.preferredNode())) {
+                return "haresources: group " + a.name() + " was renamed or changed its preferred node";
+            }
+            int i = 0;
+            for (int j = 0; j < b.resources().size(); j++) {
+                ResourceSpec r = b.resources().get(j);
+                if (i < a.resources().size() && a.resources().get(i).equals(r)) {
+                    i++;
+                } else if (r instanceof VipSpec vip) {
+                    out.add(new VipAddition(a.name(), j, vip));
+                } else {
+                    return "haresources: group " + a.name() + " changed beyond VIPs added (" + r.text() + ")";
+                }
+            }
+            if (i != a.resources().size()) {
+                return "haresources: group " + a.name() + " lost or reordered resources";
+            }
+        }
+        return null;
     }
 
     /** The outcome of a reload. */
@@ -367,6 +432,31 @@ public final class Daemon {
         }
         closeQuietly(netlink);
         LOG.info("tandemd {} stopped", node);
+    }
+
+    /**
+     * The connection sync stream of the {@code index}-th director resource: UDP 8848 (+ index) between
+     * this node's and the peer's addresses on the first ucast heartbeat link (a VIP is never used as
+     * the local address); null, with a warning, when there is no ucast link to sync over.
+     */
+    private io.tandem.sync.SyncConfig syncConfig(long generation, int index) throws IOException {
+        UcastMedium link = config.ha().ucast().isEmpty() ? null : config.ha().ucast().get(0);
+        if (link == null) {
+            LOG.warn("no ucast heartbeat link: connections are not replicated to the peer (a failover resets them); "
+                    + "add 'ucast DEV PEER' to ha.cf");
+            return null;
+        }
+        java.util.Set<java.net.InetAddress> vips = new java.util.HashSet<>();
+        config.groups().forEach(g -> g.resources().stream().filter(VipSpec.class::isInstance)
+                .forEach(r -> vips.add(((VipSpec) r).address())));
+        java.net.InterfaceAddress local = LocalAddresses.addressFacing(link.peer(), vips);
+        if (local == null) {
+            throw new IOException("ha.cf:" + link.line() + ": no address of this node on the subnet of ucast peer "
+                    + link.peer().getHostAddress() + ": the connection sync has nothing to bind");
+        }
+        int port = io.tandem.sync.SyncCodec.DEFAULT_PORT + index;
+        return io.tandem.sync.SyncConfig.of(new java.net.InetSocketAddress(local.getAddress(), port),
+                new java.net.InetSocketAddress(link.peer(), port), generation);
     }
 
     /**

@@ -15,11 +15,28 @@ final class GroupResources {
     private static final Logger LOG = LoggerFactory.getLogger(GroupResources.class);
 
     private final String group;
-    private final List<Resource> resources;
+    private volatile List<Resource> resources;
 
     GroupResources(String group, List<Resource> resources) {
         this.group = group;
         this.resources = List.copyOf(resources);
+    }
+
+    /**
+     * Reload: puts {@code added} into the group at {@code position} (haresources order) and, if
+     * the group is up on this node (any of its resources runs), starts it at once. Resource thread.
+     *
+     * @throws Exception if the new resource fails to start; it is left out of the group then
+     */
+    void insert(int position, Resource added) throws Exception {
+        boolean held = resources.stream().anyMatch(Resource::isRunning);
+        if (held) {
+            added.start();
+        }
+        List<Resource> next = new ArrayList<>(resources);
+        next.add(position, added);
+        resources = List.copyOf(next);
+        LOG.info("group {}: reload added {}{}", group, added.name(), held ? " and started it (the group is held here)" : "");
     }
 
     List<Resource> resources() {

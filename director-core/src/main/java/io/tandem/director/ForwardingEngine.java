@@ -39,13 +39,17 @@ public final class ForwardingEngine {
     private static final int TABLE_FULL = 2;
     private static final int MID_FLOW = 3;
     private static final int REUSED = 4;
-    private static final int COUNTERS = 5;
+    private static final int HELD = 5;
+    private static final int COUNTERS = 6;
 
     private final ServiceTable services;
     private final ConnectionTable connections;
     private final ConnectionTimeouts timeouts;
     private final OpaqueCounters counters = new OpaqueCounters(COUNTERS);
     private boolean expireQuiescentTemplates = true;
+    /** Until this time (if {@link #midFlowHeld}), mid-flow packets of unknown connections are dropped, not scheduled. */
+    private volatile long midFlowHoldUntilNs;
+    private volatile boolean midFlowHeld;
     private int lastConnection = NONE;
 
     /** An engine with a connection table of {@code connectionCapacity} entries, time starting at {@code nowNs}. */
@@ -111,6 +115,33 @@ public final class ForwardingEngine {
     /** The connection entry the last forwarded packet used, for the data path's rewriting. */
     public int lastConnection() {
         return lastConnection;
+    }
+
+    /**
+     * Until {@code untilNs} (or {@link #releaseMidFlowHold}), a mid-flow packet of a connection this
+     * table does not know is dropped instead of scheduled: the peer director may have opened it
+     * while the two could not talk, and its entry is on the way through the sync stream. A
+     * dropped segment is retransmitted by TCP; a wrongly scheduled one is answered with a RST.
+     * Any thread.
+     */
+    public void holdMidFlow(long untilNs) {
+        midFlowHoldUntilNs = untilNs;
+        midFlowHeld = true;
+    }
+
+    /** Ends a {@link #holdMidFlow} early (the sync stream has caught up). Any thread. */
+    public void releaseMidFlowHold() {
+        midFlowHeld = false;
+    }
+
+    /** Whether mid-flow packets of unknown connections are being held now. */
+    public boolean isMidFlowHeld() {
+        return midFlowHeld;
+    }
+
+    /** Mid-flow packets of unknown connections dropped while held. */
+    public long midFlowHeldDrops() {
+        return counters.get(HELD);
     }
 
     /** Expires connections and templates due at {@code nowNs}; returns how many were freed. */
@@ -208,6 +239,13 @@ public final class ForwardingEngine {
     private int admitMidFlow(VirtualServiceState service, long sourceHigh, long sourceLow, int sourcePort,
             long destinationHigh, long destinationLow, int destinationPort, int tcpFlags, int lengthBytes,
             long nowNs) {
+        if (midFlowHeld) {
+            if (nowNs - midFlowHoldUntilNs < 0) {
+                counters.add(HELD, 1);
+                return Verdict.NO_SERVER;
+            }
+            midFlowHeld = false;
+        }
         int template = NONE;
         int serverId = Verdict.NO_SERVER;
         if (service.isPersistent()) {

@@ -16,53 +16,76 @@ import java.util.List;
  *                  through nextSameAddress[] to the others (one server in several services)
  * </pre>
  *
- * Built once from the configuration; lookups allocate nothing. Owned by the forwarding thread.
+ * Built from the configuration, grown by {@link #append} at a reload; lookups allocate nothing.
+ * Owned by the forwarding thread; others may read services and servers for views.
  */
 public final class ServiceTable {
-    private final VirtualServiceState[] services;
-    private final RealServerState[] servers;
-    private final int[] serviceSlots;
-    private final int[] natSlots;
-    private final int[] nextSameAddress;
+    // Replaced together by append(), on the forwarding thread; other threads read them for views.
+    private volatile VirtualServiceState[] services;
+    private volatile RealServerState[] servers;
+    private int[] serviceSlots;
+    private int[] natSlots;
+    private int[] nextSameAddress;
     private final ConnectionListener counts = new Counts();
 
     public ServiceTable(List<VirtualService> specs) {
-        services = new VirtualServiceState[specs.size()];
-        List<RealServerState> all = new ArrayList<>();
-        for (int i = 0; i < services.length; i++) {
-            VirtualServiceState s = new VirtualServiceState(specs.get(i), i, all.size());
-            services[i] = s;
+        services = new VirtualServiceState[0];
+        servers = new RealServerState[0];
+        append(specs);
+    }
+
+    /**
+     * Adds services after the existing ones (a reload): existing services keep their index and
+     * their servers keep their ids, numbers and state, so the connection table stays valid. A
+     * service already configured is refused and nothing is added. Forwarding thread only.
+     *
+     * @throws IllegalArgumentException naming a service configured twice
+     */
+    public void append(List<VirtualService> specs) {
+        List<VirtualServiceState> next = new ArrayList<>(List.of(services));
+        List<RealServerState> all = new ArrayList<>(List.of(servers));
+        for (VirtualService spec : specs) {
+            VirtualServiceState s = new VirtualServiceState(spec, next.size(), all.size());
+            next.add(s);
             all.addAll(s.realServers());
             if (s.fallback() != null) {
                 all.add(s.fallback());
             }
         }
-        servers = all.toArray(new RealServerState[0]);
-        serviceSlots = new int[slotsFor(services.length)];
-        for (VirtualServiceState s : services) {
-            if (find(s.protocol(), s.addressHigh(), s.addressLow(), s.port(), false) != null) {
+        VirtualServiceState[] nextServices = next.toArray(new VirtualServiceState[0]);
+        RealServerState[] nextServers = all.toArray(new RealServerState[0]);
+        int[] nextServiceSlots = new int[slotsFor(nextServices.length)];
+        for (VirtualServiceState s : nextServices) {
+            if (find(nextServices, nextServiceSlots, s.protocol(), s.addressHigh(), s.addressLow(), s.port(), false)
+                    != null) {
                 throw new IllegalArgumentException("virtual " + s.spec().label() + " is configured twice");
             }
-            int pos = serviceHash(s.protocol(), s.addressHigh(), s.addressLow(), s.port()) & (serviceSlots.length - 1);
-            while (serviceSlots[pos] != 0) {
-                pos = (pos + 1) & (serviceSlots.length - 1);
+            int pos = serviceHash(s.protocol(), s.addressHigh(), s.addressLow(), s.port())
+                    & (nextServiceSlots.length - 1);
+            while (nextServiceSlots[pos] != 0) {
+                pos = (pos + 1) & (nextServiceSlots.length - 1);
             }
-            serviceSlots[pos] = s.index() + 1;
+            nextServiceSlots[pos] = s.index() + 1;
         }
-        natSlots = new int[slotsFor(servers.length)];
-        nextSameAddress = new int[servers.length];
-        for (int id = servers.length - 1; id >= 0; id--) {
-            RealServerState r = servers[id];
-            nextSameAddress[id] = -1;
+        int[] nextNatSlots = new int[slotsFor(nextServers.length)];
+        int[] nextSame = new int[nextServers.length];
+        for (int id = nextServers.length - 1; id >= 0; id--) {
+            RealServerState r = nextServers[id];
+            nextSame[id] = -1;
             if (r.forwarding() != ForwardingMethod.NAT) {
                 continue;
             }
-            int pos = natPosition(r.addressHigh(), r.addressLow(), r.port());
-            if (natSlots[pos] != 0) {
-                nextSameAddress[id] = natSlots[pos] - 1;
+            int pos = natPosition(nextServers, nextNatSlots, r.addressHigh(), r.addressLow(), r.port());
+            if (nextNatSlots[pos] != 0) {
+                nextSame[id] = nextNatSlots[pos] - 1;
             }
-            natSlots[pos] = id + 1;
+            nextNatSlots[pos] = id + 1;
         }
+        serviceSlots = nextServiceSlots;
+        natSlots = nextNatSlots;
+        nextSameAddress = nextSame;
+        servers = nextServers;
+        services = nextServices;
     }
 
     private static int slotsFor(int n) {
@@ -71,16 +94,17 @@ public final class ServiceTable {
 
     /** The service for a packet to {@code address:port}, or null. */
     public VirtualServiceState find(int protocol, long addressHigh, long addressLow, int port) {
-        return find(protocol, addressHigh, addressLow, port, true);
+        return find(services, serviceSlots, protocol, addressHigh, addressLow, port, true);
     }
 
-    private VirtualServiceState find(int protocol, long high, long low, int port, boolean tryAllPorts) {
+    private static VirtualServiceState find(VirtualServiceState[] services, int[] serviceSlots, int protocol,
+            long high, long low, int port, boolean tryAllPorts) {
         int mask = serviceSlots.length - 1;
         int pos = serviceHash(protocol, high, low, port) & mask;
         while (true) {
             int slot = serviceSlots[pos];
             if (slot == 0) {
-                return tryAllPorts && port != 0 ? find(protocol, high, low, 0, false) : null;
+                return tryAllPorts && port != 0 ? find(services, serviceSlots, protocol, high, low, 0, false) : null;
             }
             VirtualServiceState s = services[slot - 1];
             if (s.addressLow() == low && s.port() == port && s.addressHigh() == high && s.protocol() == protocol) {
@@ -92,8 +116,9 @@ public final class ServiceTable {
 
     /** The first NAT server id listening at {@code address:port}, or -1; see {@link #nextNatServer}. */
     public int firstNatServer(long addressHigh, long addressLow, int port) {
-        int pos = natPosition(addressHigh, addressLow, port);
-        return natSlots[pos] - 1;
+        int[] slots = natSlots;
+        int pos = natPosition(servers, slots, addressHigh, addressLow, port);
+        return slots[pos] - 1;
     }
 
     /** The next NAT server id at the same address and port as {@code id}, or -1. */
@@ -101,7 +126,7 @@ public final class ServiceTable {
         return nextSameAddress[id];
     }
 
-    private int natPosition(long high, long low, int port) {
+    private static int natPosition(RealServerState[] servers, int[] natSlots, long high, long low, int port) {
         int mask = natSlots.length - 1;
         int pos = serviceHash(0, high, low, port) & mask;
         while (true) {

@@ -80,6 +80,23 @@ class ForwardingEngineTest {
     }
 
     @Test
+    void shouldHoldMidFlowPacketsOfUnknownConnectionsWhileThePeersEntriesAreOnTheirWay() {
+        ForwardingEngine e = engine(tcp80(SchedulerName.RR, 1, 1));
+        int known = packet(e, client(1), 1000, SYN);
+        e.holdMidFlow(now + 1_000_000_000L);
+        assertEquals(Verdict.NO_SERVER, packet(e, client(2), 2000, ACK), "unknown mid-flow: dropped, not guessed");
+        assertEquals(known, packet(e, client(1), 1000, ACK), "a known connection is forwarded as ever");
+        assertTrue(packet(e, client(3), 3000, SYN) >= 0, "a new connection is scheduled as ever");
+        assertEquals(1, e.midFlowHeldDrops());
+        now += 1_000_000_000L;
+        assertTrue(packet(e, client(2), 2000, ACK) >= 0, "the hold ends by itself");
+        assertFalse(e.isMidFlowHeld());
+        e.holdMidFlow(now + 1_000_000_000L);
+        e.releaseMidFlowHold();
+        assertTrue(packet(e, client(4), 4000, ACK) >= 0, "or when the sync stream has caught up");
+    }
+
+    @Test
     void shouldKeepAnMhConnectionOnItsServerWhenTheOtherDirectorTakesOver() {
         ForwardingEngine active = engine(tcp80(SchedulerName.MH, 1, 1, 1, 1, 1));
         ForwardingEngine passive = engine(tcp80(SchedulerName.MH, 1, 1, 1, 1, 1));

@@ -2,10 +2,12 @@ package io.tandem.health;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -32,12 +34,19 @@ final class HealthEngine {
     private final LongSupplier clockNanos;
     private final Probe.Selector probes;
     private final Runnable wakeup;
+    private final CheckObserver observer;
     private final Map<CheckedServer, ServerHealth> servers = new HashMap<>();
     private final PriorityQueue<Timer> due = new PriorityQueue<>();
     private final PriorityQueue<Timer> deadlines = new PriorityQueue<>();
     private final Queue<Completion> results = new ConcurrentLinkedQueue<>();
 
     HealthEngine(HealthListener listener, LongSupplier clockNanos, Probe.Selector probes, Runnable wakeup) {
+        this(listener, clockNanos, probes, wakeup, CheckObserver.NONE);
+    }
+
+    HealthEngine(HealthListener listener, LongSupplier clockNanos, Probe.Selector probes, Runnable wakeup,
+            CheckObserver observer) {
+        this.observer = observer;
         this.listener = listener;
         this.clockNanos = clockNanos;
         this.probes = probes;
@@ -48,15 +57,16 @@ final class HealthEngine {
     void update(List<CheckedServer> next) {
         long nowNanos = clockNanos.getAsLong();
         Map<CheckedServer, ServerHealth> kept = new HashMap<>();
-        List<CheckedServer> added = new ArrayList<>();
+        Set<CheckedServer> addedSet = new LinkedHashSet<>();
         for (CheckedServer server : next) {
             ServerHealth existing = servers.remove(server);
             if (existing != null) {
                 kept.put(server, existing);
-            } else if (!kept.containsKey(server) && !added.contains(server)) {
-                added.add(server);
+            } else if (!kept.containsKey(server)) {
+                addedSet.add(server);
             }
         }
+        List<CheckedServer> added = new ArrayList<>(addedSet);
         for (ServerHealth gone : servers.values()) {
             gone.removed = true;
             gone.cancel.cancel();
@@ -190,6 +200,7 @@ final class HealthEngine {
         h.inFlight = false;
         h.cancel = Probe.Cancellable.NONE;
         long nowNanos = clockNanos.getAsLong();
+        observer.onCheck(h.server, ok, atNanos - h.startNanos, h.startNanos - h.dueNanos);
         if (h.record(ok, reason, atNanos - h.startNanos, nowNanos)) {
             LOG.info("real server {} of {} is {}: {}", h.server.realName(), h.server.virtualName(),
                     h.up ? "up" : "down", reason);

@@ -40,10 +40,16 @@ public final class HealthMonitor implements AutoCloseable {
      * @param probes     where checks run; the caller closes it after the monitor
      */
     public HealthMonitor(HealthListener listener, LongSupplier clockNanos, Probe.Selector probes) {
+        this(listener, clockNanos, probes, CheckObserver.NONE);
+    }
+
+    /** As above, with {@code observer} told of every check result (metrics, benchmarks). */
+    public HealthMonitor(HealthListener listener, LongSupplier clockNanos, Probe.Selector probes,
+            CheckObserver observer) {
         this.clockNanos = clockNanos;
         this.thread = new Thread(this::run, "tandem-health");
         this.thread.setDaemon(true);
-        this.engine = new HealthEngine(listener, clockNanos, probes, () -> LockSupport.unpark(thread));
+        this.engine = new HealthEngine(listener, clockNanos, probes, () -> LockSupport.unpark(thread), observer);
     }
 
     /** Starts the monitor's thread. */

@@ -90,6 +90,10 @@ final class HttpProbe implements Probe {
                 }
                 return;
             }
+            cf.channel().eventLoop().schedule(() -> {
+                once.complete(false, what + ": no answer within " + timeoutNanos / 1_000_000 + " ms");
+                NettyProbes.close(cf.channel());
+            }, timeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
             FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, path);
             request.headers().set(HttpHeaderNames.HOST, host)
                     .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)

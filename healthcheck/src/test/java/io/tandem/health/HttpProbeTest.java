@@ -201,7 +201,7 @@ class HttpProbeTest {
 
     @Test
     void shouldBeDownWhenHttpsIsSpokenToAPlainServer() throws Exception {
-        ProbeRun.Result r = check(probes, httpPort(), get(Service.HTTPS, "/health").build());
+        ProbeRun.Result r = check(probes, httpPort(), get(Service.HTTPS, "/health").timeout(Duration.ofSeconds(2)).build());
         assertFalse(r.ok(), r.reason());
     }
 }

@@ -3,6 +3,7 @@ package io.tandem.heartbeat;
 import io.netty.buffer.ByteBuf;
 import io.tandem.config.AuthKey;
 import io.tandem.config.AuthKeys;
+import io.tandem.config.Hmac;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;

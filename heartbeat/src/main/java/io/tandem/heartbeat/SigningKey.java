@@ -2,6 +2,7 @@ package io.tandem.heartbeat;
 
 import io.tandem.config.AuthAlgorithm;
 import io.tandem.config.AuthKey;
+import io.tandem.config.Hmac;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import javax.crypto.Mac;

@@ -2,7 +2,7 @@
  * The heartbeat: signed UDP datagrams between the two directors, on every medium of ha.cf at
  * once, and the verdicts drawn from them.
  * <pre>
- *   wire       HeartbeatCodec (format v2, HMAC via Hmac/SigningKey), HeartbeatMessage, GroupClaim
+ *   wire       HeartbeatCodec (format v2, HMAC via config.Hmac/SigningKey), HeartbeatMessage, GroupClaim
  *   sockets    HeartbeatTransport (send, reload), MediumSockets (ucast / bcast / mcast, SO_BINDTODEVICE)
  *   receive    HeartbeatReceiver: link of the datagram, verify, replay or copy, deliver once
  *   verdicts   PeerLiveness (the peer: alive while any link hears it)

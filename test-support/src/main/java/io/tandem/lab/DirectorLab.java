@@ -327,6 +327,48 @@ public final class DirectorLab implements AutoCloseable {
         return new PollerLog(p);
     }
 
+    /**
+     * Starts {@link LabStreamClient} on the client: {@code connections} long-lived TCP connections to
+     * VIP:{@link LabHttpServer#ECHO_PORT}, a line every {@code intervalMillis}, for {@code seconds};
+     * its output goes to {@code log} (see {@link #streamResult}).
+     */
+    public Process startStreamClient(Path log, int connections, int seconds, int intervalMillis) {
+        return net.spawn("client", log, javaCommand(LabStreamClient.class, VIP, Integer.toString(LabHttpServer.ECHO_PORT),
+                Integer.toString(connections), Integer.toString(seconds), Integer.toString(intervalMillis)));
+    }
+
+    /** What a stream client reported, or null while it runs. */
+    public record StreamResult(int connections, long echoes, int errors, long maxStallMillis, long maxStallEndedAtMillis,
+            int stallsOver500Millis, String firstError) {
+    }
+
+    /** Parses the {@code RESULT} line of a stream client's log, or null if there is none yet. */
+    public static StreamResult streamResult(Path log) throws IOException {
+        if (!Files.exists(log)) {
+            return null;
+        }
+        for (String line : Files.readAllLines(log)) {
+            if (line.startsWith("RESULT ")) {
+                java.util.Map<String, String> f = new java.util.HashMap<>();
+                String[] parts = line.substring(7).split(" ", 7);
+                for (String part : parts) {
+                    int eq = part.indexOf('=');
+                    f.put(part.substring(0, eq), part.substring(eq + 1));
+                }
+                return new StreamResult(Integer.parseInt(f.get("connections")), Long.parseLong(f.get("echoes")),
+                        Integer.parseInt(f.get("errors")), Long.parseLong(f.get("maxStallMs")),
+                        Long.parseLong(f.get("maxStallEndedAtMs")), Integer.parseInt(f.get("stallsOver500Ms")),
+                        f.getOrDefault("firstError", ""));
+            }
+        }
+        return null;
+    }
+
+    /** Whether a stream client's log says all its connections are open. */
+    public static boolean streamStarted(Path log) throws IOException {
+        return Files.exists(log) && Files.readAllLines(log).contains("STARTED");
+    }
+
     /** Sends raw datagrams to {@code host:port} from inside lab host {@code from}. */
     public void sendDatagrams(String from, String host, int port, List<byte[]> datagrams) {
         List<String> args = new ArrayList<>(List.of(host, Integer.toString(port)));
@@ -359,6 +401,20 @@ public final class DirectorLab implements AutoCloseable {
     }
 
     /** Drops {@code percent} % of heartbeat datagrams arriving at director {@code d} on {@code ifName}, at random. */
+    /** Drops {@code percent} % of the connection sync datagrams (UDP 8848) arriving at director {@code d}, at random. */
+    public void dropSyncAtRandom(String d, int percent) {
+        nft(d, "add table inet tandemsyncloss");
+        nft(d, "add chain inet tandemsyncloss in { type filter hook input priority 0 ; }");
+        nft(d, "add rule inet tandemsyncloss in udp dport 8848 numgen random mod 100 < " + percent + " counter drop");
+    }
+
+    /** How many sync datagrams {@link #dropSyncAtRandom} dropped at director {@code d}. */
+    public long syncDatagramsDropped(String d) {
+        String out = net.exec(d, 10_000, "nft", "list", "table", "inet", "tandemsyncloss").stdout();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("counter packets (\\d+)").matcher(out);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
     public void dropHeartbeatsAtRandom(String d, int percent, String ifName) {
         nft(d, "add table inet tandemloss");
         nft(d, "add chain inet tandemloss in { type filter hook input priority 0 ; }");

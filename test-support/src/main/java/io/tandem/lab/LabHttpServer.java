@@ -15,7 +15,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A real HTTP server (the JDK's) for a lab real server, run as its own process inside the real
  * server's namespace: {@code LabHttpServer PORT[,PORT...] NAME}. Prints {@code READY} once it
- * listens on every port.
+ * listens on every port. It also echoes TCP on {@link #ECHO_PORT} (every byte back, as it came),
+ * for {@link LabStreamClient}'s long-lived connections.
  *
  * <pre>
  *  GET /                    -&gt; "NAME\n"
@@ -29,6 +30,8 @@ public final class LabHttpServer {
     static final long SEED = 0x7A4D_E3L;
     private static final int CHUNK_BYTES = 64 * 1024;
     private static final int MAX_SLOW_SECONDS = 120;
+    /** The TCP echo port of every lab real server. */
+    public static final int ECHO_PORT = 7000;
 
     private LabHttpServer() {
     }
@@ -56,8 +59,59 @@ public final class LabHttpServer {
             });
             server.start();
         }
+        Thread echo = new Thread(LabHttpServer::echo, "echo");
+        echo.setDaemon(true);
+        echo.start();
         System.out.println("READY");
         System.out.flush();
+    }
+
+    /** Echoes every connection on {@link #ECHO_PORT} from one selector thread. */
+    private static void echo() {
+        try (java.nio.channels.Selector selector = java.nio.channels.Selector.open();
+                java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open()) {
+            server.bind(new InetSocketAddress(ECHO_PORT), 1024);
+            server.configureBlocking(false);
+            server.register(selector, java.nio.channels.SelectionKey.OP_ACCEPT);
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocateDirect(64 * 1024);
+            while (true) {
+                selector.select();
+                for (var it = selector.selectedKeys().iterator(); it.hasNext(); ) {
+                    var key = it.next();
+                    it.remove();
+                    if (key.isAcceptable()) {
+                        java.nio.channels.SocketChannel c = server.accept();
+                        if (c != null) {
+                            c.configureBlocking(false);
+                            c.register(selector, java.nio.channels.SelectionKey.OP_READ);
+                        }
+                    } else if (key.isReadable()) {
+                        java.nio.channels.SocketChannel c = (java.nio.channels.SocketChannel) key.channel();
+                        buffer.clear();
+                        int n;
+                        try {
+                            n = c.read(buffer);
+                        } catch (IOException e) {
+                            n = -1;
+                        }
+                        if (n < 0) {
+                            key.cancel();
+                            c.close();
+                            continue;
+                        }
+                        buffer.flip();
+                        // Lines are tiny and the peer reads them at once: a blocking-free write rarely leaves any.
+                        while (buffer.hasRemaining()) {
+                            if (c.write(buffer) == 0) {
+                                Thread.onSpinWait();
+                            }
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            System.err.println("echo server failed: " + e);
+        }
     }
 
     private static void sendBig(HttpExchange exchange, long bytes) throws IOException {

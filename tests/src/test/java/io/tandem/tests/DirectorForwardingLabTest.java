@@ -58,8 +58,13 @@ class DirectorForwardingLabTest extends LabTestBase {
         await().atMost(WAIT).until(() -> lab.fetchFromClient() != null);
         List<String> viaD2 = fetch(4);
         assertTrue(viaD2.containsAll(List.of("r1", "r2")), "rr through d2 must reach both: " + viaD2);
-        assertTrue(lab.net().exec("d1", 10_000, "nft", "list", "tables").stdout().isBlank()
-                || !lab.net().exec("d1", 10_000, "nft", "list", "tables").stdout().contains("tandem"),
-                "d1 released the director: its nftables table is gone");
+        Exec.Result d1Services = lab.tandemctl("d1", "services");
+        assertTrue(d1Services.stdout().contains("standby on this node (not forwarding)"),
+                "d1 released the director: " + d1Services.stdout());
+        assertTrue(lab.net().exec("d1", 10_000, "nft", "list", "tables").stdout().contains("tandem_director"),
+                "the kernel-bypass table stays while tandemd runs, so a VIP in transit never meets the kernel's RSTs");
+        lab.stopDaemon("d1");
+        assertTrue(!lab.net().exec("d1", 10_000, "nft", "list", "tables").stdout().contains("tandem_director"),
+                "a stopped tandemd leaves no nftables table behind");
     }
 }

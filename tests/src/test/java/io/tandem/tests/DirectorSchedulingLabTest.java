@@ -142,6 +142,15 @@ class DirectorSchedulingLabTest extends LabTestBase {
         long onR1 = logs.stream().filter(l -> "r1".equals(firstLine(l))).count();
         assertEquals(3, onR1, "wrr put three of the four streams on r1");
 
+        // A broken file first: refused with file:line, nothing applied.
+        lab.writeDirectorCf(directorCf(r1, r2, method, 0).replace("scheduler=rr", "scheduler=roundrobin"));
+        Exec.Result broken = lab.tandemctl("d1", "reload");
+        assertEquals(1, broken.exitCode(), broken.stdout() + broken.stderr());
+        assertTrue((broken.stdout() + broken.stderr()).matches("(?s).*director\\.cf:\\d+: .*roundrobin.*"),
+                "the refusal names file and line: " + broken.stdout() + broken.stderr());
+        assertEquals(3, tandemctlJson("d1", "services", "--json").path("directors").path(0).path("services").path(0)
+                .path("reals").path(0).path("weight").asInt(), "a refused reload changes nothing");
+
         lab.writeDirectorCf(directorCf(r1, r2, method, 0));
         for (String d : List.of("d1", "d2")) {
             Exec.Result reload = lab.tandemctl(d, "reload");

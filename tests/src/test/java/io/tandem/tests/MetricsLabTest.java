@@ -97,6 +97,9 @@ class MetricsLabTest extends LabTestBase {
         assertTrue(d1.get("tandem_health_checks").value("tandem_health_checks_total",
                 "virtual", VIRTUAL, "real", R2, "result", "ok") >= 1, d1.get("tandem_health_checks").toString());
         assertEquals("histogram", d1.get("tandem_gc_pause_seconds").type());
+        assertTrue(d1.get("tandem_sync_events").value("tandem_sync_events_total",
+                "director", "director", "event", "datagrams_sent") >= 0, d1.keySet().toString());
+        assertTrue(d1.containsKey("tandem_sync_lag_seconds"), d1.keySet().toString());
 
         Map<String, Family> d2 = scrape("d2", Format.OPENMETRICS);
         assertEquals(1.0, d2.get("tandem_node_state").value("tandem_node_state", "state", "standby"));

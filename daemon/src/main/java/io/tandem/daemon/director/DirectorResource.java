@@ -20,6 +20,8 @@ import io.tandem.health.CheckedServer;
 import io.tandem.health.HealthMonitor;
 import io.tandem.health.Probe;
 import io.tandem.health.ServerStatus;
+import io.tandem.sync.ConnectionSync;
+import io.tandem.sync.SyncConfig;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -47,22 +49,37 @@ import org.slf4j.LoggerFactory;
  * engine knows which real servers are up before it takes over. A checked server counts as down
  * until its first check passes (as ldirectord adds servers once they answer); a verdict goes to
  * the forwarding thread at once and to the {@link HealthNotifier}.
+ *
+ * <p>With a sync peer, the connection table is replicated both ways ({@link ConnectionSync}, driven
+ * by the forwarder's tick): a start waits (briefly) for the peer's full dump if this node has none
+ * yet, and a stop flushes the stream — the peer has every connection before the VIP moves.
  */
 public final class DirectorResource implements Resource, java.io.Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(DirectorResource.class);
     /** 256k connections, about 27 MB of table: fits the daemon's heap next to everything else. */
     static final int CONNECTION_CAPACITY = 1 << 18;
     private static final long RATE_INTERVAL_MS = 2_000;
+    /** How long a start waits for the peer's full dump when this node has none (a lone node starts anyway). */
+    static final long BULK_WAIT_MS = 1_000;
+    /** How long a stop waits for the peer to acknowledge every entry sent. */
+    static final long FLUSH_MS = 1_000;
+    /** The longest a healed partition holds packets of unknown connections while the sync catches up. */
+    static final long MID_FLOW_HOLD_MS = 1_000;
 
     private final String name;
     private final Path directorCf;
     private final Forwarder forwarder;
     private final ServiceTable services;
-    private final RateEstimator rates;
+    private volatile RateEstimator rates;
+    private final String clientInterface;
+    private final String serverInterface;
     private final ScheduledFuture<?> sampling;
     private List<VirtualService> running;
     private final HealthMonitor health;
     private final HealthNotifier notifier;
+    private final ConnectionSync sync;
+    /** When the peer came back (nanoTime), while the mid-flow hold waits for the sync; 0 otherwise. */
+    private volatile long holdSinceNs;
     /** Checked server -> {service index, real index}; replaced on reload (monitor thread reads it). */
     private volatile Map<CheckedServer, int[]> positions;
 
@@ -78,9 +95,11 @@ public final class DirectorResource implements Resource, java.io.Closeable {
      *
      * @param sampler runs the rate sampling every 2 s
      * @param probes  where the health checks run (shared by the daemon's director resources)
+     * @param sync    the sync stream's addresses, or null for none; {@code keys} sign it
      */
     public DirectorResource(String name, Path directorCf, String clientInterface, ScheduledExecutorService sampler,
-            Probe.Selector probes, HealthNotifier notifier) throws ConfigException, IOException {
+            Probe.Selector probes, HealthNotifier notifier, SyncConfig sync, io.tandem.config.AuthKeys keys)
+            throws ConfigException, IOException {
         this.name = name;
         this.directorCf = directorCf;
         this.notifier = notifier;
@@ -89,6 +108,8 @@ public final class DirectorResource implements Resource, java.io.Closeable {
         List<CheckedServer> plan = CheckPlan.from(config);
         ForwarderConfig fc = ForwarderConfig.oneArm(clientInterface).withConnectionCapacity(CONNECTION_CAPACITY);
         String serverInterface = DirectorServices.serverInterface(running, clientInterface);
+        this.clientInterface = clientInterface;
+        this.serverInterface = serverInterface;
         if (serverInterface != null) {
             fc = fc.withServerInterface(serverInterface);
         }
@@ -103,7 +124,16 @@ public final class DirectorResource implements Resource, java.io.Closeable {
                 services.service(e.getValue()[0]).onHealthChanged(e.getValue()[1], false);
             }
         }
+        if (sync != null) {
+            this.sync = new ConnectionSync(sync, keys, forwarder.engine(), System::nanoTime, null);
+            forwarder.setTickListener(this::onTick);
+        } else {
+            this.sync = null;
+        }
         forwarder.open();
+        if (this.sync != null) {
+            this.sync.start();
+        }
         this.health = new HealthMonitor(this::onHealthChanged, System::nanoTime, probes);
         health.start();
         health.update(plan);
@@ -156,14 +186,67 @@ public final class DirectorResource implements Resource, java.io.Closeable {
 
     @Override
     public synchronized void start() throws Exception {
-        if (!forwarder.isRunning()) {
-            forwarder.start();
+        if (forwarder.isRunning()) {
+            return;
         }
+        if (sync != null && !sync.isSynchronised() && !sync.awaitSynchronised(BULK_WAIT_MS)) {
+            LOG.warn("{}: no full connection dump from the sync peer {} within {} ms; forwarding with what this "
+                    + "node knows (a peer that died takes its unsynced connections with it)", name, sync.config().peer(),
+                    BULK_WAIT_MS);
+            sync.abandonBulkRequest();
+        }
+        forwarder.start();
     }
 
     @Override
     public synchronized void stop() throws IOException {
         forwarder.stop();
+        if (sync != null) {
+            try {
+                if (!sync.flush(FLUSH_MS)) {
+                    LOG.warn("{}: the sync peer {} did not acknowledge every connection within {} ms of the stop; "
+                            + "connections opened in the last moments may be reset after the hand-over", name,
+                            sync.config().peer(), FLUSH_MS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Forwarding thread, every tick: the sync stream's work, then the end of a mid-flow hold. */
+    private void onTick(long nowNs) {
+        sync.onTick(nowNs);
+        long since = holdSinceNs;
+        if (since != 0 && sync.isCaughtUpSince(since)) {
+            holdSinceNs = 0;
+            forwarder.engine().releaseMidFlowHold();
+            LOG.info("{}: the sync stream caught up with the peer {} ms after it came back; packets of unknown "
+                    + "connections are scheduled again", name, (nowNs - since) / 1_000_000);
+        }
+    }
+
+    /**
+     * The peer is heard again after being dead (a partition healed). While apart it may have opened
+     * connections this node does not know; their entries come through the sync stream within
+     * moments. Until then (at most {@link #MID_FLOW_HOLD_MS}) a packet of a connection this node
+     * does not know is dropped, not scheduled: TCP resends it, whereas a wrong guess would reset
+     * it. Called on the core loop before the failover engine reacts to the peer's heartbeat.
+     */
+    public void onPeerRevived() {
+        if (sync == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        holdSinceNs = now;
+        forwarder.engine().holdMidFlow(now + MID_FLOW_HOLD_MS * 1_000_000L);
+    }
+
+    /** Key rotation (reload): the sync stream signs with the new active key, accepts all listed. */
+    public void updateKeys(io.tandem.config.AuthKeys keys) {
+        if (sync != null) {
+            sync.updateKeys(keys);
+        }
     }
 
     @Override
@@ -184,6 +267,9 @@ public final class DirectorResource implements Resource, java.io.Closeable {
     public void close() throws IOException {
         sampling.cancel(false);
         health.close();
+        if (sync != null) {
+            sync.close();
+        }
         forwarder.close();
     }
 
@@ -213,7 +299,11 @@ public final class DirectorResource implements Resource, java.io.Closeable {
                     mask, spec.quiescent(), reals));
         }
         ConnectionTable table = forwarder.engine().connections();
-        return new DirectorView(name, directorCf.toString(), forwarder.isRunning(), table.capacity(), table.size(), out);
+        DirectorView.SyncView syncView = sync == null ? null : new DirectorView.SyncView(
+                sync.config().local().toString(), sync.config().peer().toString(), sync.isSynchronised(),
+                sync.counters().snapshot(System.nanoTime()));
+        return new DirectorView(name, directorCf.toString(), forwarder.isRunning(), table.capacity(), table.size(), out,
+                syncView);
     }
 
     private DirectorView.RealView realView(RealServerState r, ServerStatus check) {
@@ -273,24 +363,39 @@ public final class DirectorResource implements Resource, java.io.Closeable {
     }
 
     /** A checked change of director.cf, to apply with {@link #applyReload}. */
-    public record ReloadPlan(List<VirtualService> next, List<CheckedServer> checks, List<String> changes) {
+    public record ReloadPlan(List<VirtualService> next, List<VirtualService> added, List<CheckedServer> checks,
+            List<String> changes) {
         public boolean isEmpty() {
             return changes.isEmpty();
         }
     }
 
     /**
-     * Reads director.cf again and says what a reload would change. Today a reload applies real
-     * servers' weights; anything else changed in the virtual services needs a restart of the
-     * daemon, and the exception says so (nothing is applied then).
+     * Reads director.cf again and says what a reload would change: real servers' weights, health
+     * checks, and virtual services added after the existing ones apply live; removing or editing
+     * a virtual service (beyond weights) needs a restart of the daemon, and the exception says so
+     * (nothing is applied then).
      */
     public synchronized ReloadPlan planReload() throws ConfigException {
         DirectorConfig config = DirectorCfParser.load(directorCf);
         List<VirtualService> next = DirectorServices.of(config);
         List<CheckedServer> checks = CheckPlan.from(config);
         List<String> changes = new ArrayList<>();
-        boolean sameShape = next.size() == running.size();
-        for (int i = 0; sameShape && i < next.size(); i++) {
+        boolean sameShape = next.size() >= running.size();
+        List<VirtualService> added = sameShape ? List.copyOf(next.subList(running.size(), next.size())) : List.of();
+        for (VirtualService v : added) {
+            changes.add("virtual " + v.label() + " added");
+        }
+        try {
+            String facing = DirectorServices.serverInterface(next, clientInterface);
+            if (!java.util.Objects.equals(facing, serverInterface)) {
+                throw new ConfigException(directorCf, 0, "the new virtual services need real servers on another "
+                        + "interface (" + facing + " instead of " + serverInterface + "): that needs a restart of tandemd");
+            }
+        } catch (java.net.SocketException e) {
+            throw new ConfigException(directorCf, 0, "cannot tell which interface faces the real servers: " + e.getMessage());
+        }
+        for (int i = 0; sameShape && i < running.size(); i++) {
             VirtualService a = running.get(i);
             VirtualService b = next.get(i);
             sameShape = withoutWeights(a).equals(withoutWeights(b));
@@ -303,13 +408,14 @@ public final class DirectorResource implements Resource, java.io.Closeable {
             }
         }
         if (!sameShape) {
-            throw new ConfigException(directorCf, 0, "virtual services were added, removed or changed beyond"
-                    + " real servers' weights: that needs a restart of tandemd (weights alone can be reloaded)");
+            throw new ConfigException(directorCf, 0, "virtual services were removed, reordered or changed beyond"
+                    + " real servers' weights: that needs a restart of tandemd (weights, checks and services added"
+                    + " at the end of the file reload live)");
         }
         if (!checks.equals(List.copyOf(positionsInOrder()))) {
             changes.add("health checks changed");
         }
-        return new ReloadPlan(next, checks, changes);
+        return new ReloadPlan(next, added, checks, changes);
     }
 
     private List<CheckedServer> positionsInOrder() {
@@ -330,10 +436,24 @@ public final class DirectorResource implements Resource, java.io.Closeable {
     }
 
     /** Applies a plan from {@link #planReload} on the forwarding thread: no connection is touched. */
-    public synchronized void applyReload(ReloadPlan plan) {
+    public synchronized void applyReload(ReloadPlan plan) throws IOException {
         List<VirtualService> next = plan.next();
+        Map<CheckedServer, int[]> nextPositions = positions(plan.checks(), next);
+        if (!plan.added().isEmpty()) {
+            int firstAdded = running.size();
+            forwarder.addServices(plan.added(), engine -> {
+                // A new checked server is down until its first check passes, as at start-up.
+                for (Map.Entry<CheckedServer, int[]> e : nextPositions.entrySet()) {
+                    if (e.getValue()[0] >= firstAdded && e.getKey().check().type() != CheckType.ON) {
+                        engine.services().service(e.getValue()[0]).onHealthChanged(e.getValue()[1], false);
+                    }
+                }
+            });
+            rates = new RateEstimator(services, System.nanoTime());
+        }
+        int existing = running.size();
         forwarder.execute(engine -> {
-            for (int i = 0; i < next.size(); i++) {
+            for (int i = 0; i < existing; i++) {
                 VirtualServiceState s = engine.services().service(i);
                 List<RealServer> reals = next.get(i).realServers();
                 for (int r = 0; r < reals.size(); r++) {
@@ -344,7 +464,7 @@ public final class DirectorResource implements Resource, java.io.Closeable {
             }
         });
         running = next;
-        positions = positions(plan.checks(), next);
+        positions = nextPositions;
         health.update(plan.checks());
         plan.changes().forEach(c -> LOG.info("director {}: reload: {}", name, c));
     }

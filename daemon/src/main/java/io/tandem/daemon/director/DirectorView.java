@@ -12,9 +12,18 @@ import java.util.List;
  * @param file       its director.cf
  * @param forwarding whether this node forwards for it now (the group is held here)
  * @param capacity   connection table capacity; {@code size} entries in use
+ * @param sync       the connection sync stream, or null without one
  */
 public record DirectorView(String name, String file, boolean forwarding, int capacity, int size,
-        List<ServiceView> services) {
+        List<ServiceView> services, SyncView sync) {
+
+    /**
+     * The sync stream: {@code synchronised} once the peer's full dump arrived; counters by name
+     * (entries sent/received, resends, drops by reason, {@code lag_ms}: age of the oldest entry the
+     * peer has not acknowledged).
+     */
+    public record SyncView(String local, String peer, boolean synchronised, java.util.Map<String, Long> counters) {
+    }
 
     /** A virtual service: {@code persistentSeconds} 0 when not persistent. */
     public record ServiceView(String protocol, String address, int port, String scheduler, long persistentSeconds,

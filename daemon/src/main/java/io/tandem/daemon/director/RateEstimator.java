@@ -44,6 +44,9 @@ final class RateEstimator {
     DirectorView.Rates rates(int serverId) {
         double[] r = rates;
         int o = serverId * FIELDS;
+        if (o + FIELDS > r.length) {
+            return DirectorView.Rates.ZERO;
+        }
         return new DirectorView.Rates(r[o], r[o + 1], r[o + 2], r[o + 3], r[o + 4]);
     }
 

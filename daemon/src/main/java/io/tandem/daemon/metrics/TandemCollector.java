@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Builds tandemd's metric families at each scrape, from the same pictures {@code tandemctl}
  * shows: the node's {@link StatusSnapshot} (taken on the core loop), every director's
- * {@link DirectorView}, the transition and health-check counters, and the sync stream once one is
- * attached. Nothing is sampled between scrapes. A source that fails or does not answer within
+ * {@link DirectorView} (with its connection-sync stream's counters), and the transition and
+ * health-check counters. Nothing is sampled between scrapes. A source that fails or does not answer within
  * {@link #STATUS_TIMEOUT_MILLIS} leaves its families out of that scrape and counts
  * {@code tandem_metrics_collect_errors_total{source}}; the rest is still served.
  *
@@ -33,16 +33,16 @@ public final class TandemCollector implements MultiCollector {
     private static final Logger LOG = LoggerFactory.getLogger(TandemCollector.class);
     static final long STATUS_TIMEOUT_MILLIS = 2_000;
     private static final String DROPPED_PREFIX = "dropped.";
+    private static final String SYNC_LAG_MS = "lag_ms";
+    private static final String SYNC_UNACKED = "unacked";
     private static final List<String> NODE_STATES = List.of("starting", "standby", "active", "transition", "fault");
 
     private final Supplier<CompletableFuture<StatusSnapshot>> status;
     private final Supplier<List<DirectorView>> directors;
     private final TransitionCounter transitions;
     private final CheckCounter checks;
-    private volatile SyncMetricsSource sync;
     private final LongAdder statusErrors = new LongAdder();
     private final LongAdder directorErrors = new LongAdder();
-    private final LongAdder syncErrors = new LongAdder();
 
     /**
      * @param status      this node's status, e.g. {@code ClusterNode::status}
@@ -56,11 +56,6 @@ public final class TandemCollector implements MultiCollector {
         this.directors = directors;
         this.transitions = transitions;
         this.checks = checks;
-    }
-
-    /** From now on the {@code tandem_sync_*} families are read from {@code source} (null: none again). */
-    public void attachSync(SyncMetricsSource source) {
-        this.sync = source;
     }
 
     @Override
@@ -85,19 +80,9 @@ public final class TandemCollector implements MultiCollector {
             LOG.warn("metrics: director numbers not available for this scrape: {}", e.toString());
         }
         checks(out);
-        SyncMetricsSource source = sync;
-        if (source != null) {
-            try {
-                sync(source.syncMetrics(System.nanoTime()), out);
-            } catch (RuntimeException e) {
-                syncErrors.increment();
-                LOG.warn("metrics: sync numbers not available for this scrape: {}", e.toString());
-            }
-        }
         Family.counter("tandem_metrics_collect_errors", "Scrapes that had to leave a source's families out")
                 .point(statusErrors.sum(), "source", "status")
                 .point(directorErrors.sum(), "source", "director")
-                .point(syncErrors.sum(), "source", "sync")
                 .addTo(out);
         return new MetricSnapshots(out);
     }
@@ -259,6 +244,7 @@ public final class TandemCollector implements MultiCollector {
                 inactive, conns, packets, bytes, up)) {
             f.addTo(out);
         }
+        sync(views, out);
     }
 
     private void checks(List<MetricSnapshot> out) {
@@ -272,17 +258,37 @@ public final class TandemCollector implements MultiCollector {
         f.addTo(out);
     }
 
-    private static void sync(SyncMetricsSource.Snapshot s, List<MetricSnapshot> out) {
-        Family.gauge("tandem_sync_lag_seconds", "Age of the oldest sync datagram the peer has not acknowledged")
-                .point(s.lagNanos() / 1e9).addTo(out);
-        Family.gauge("tandem_sync_unacked_datagrams", "Sync datagrams sent and not yet acknowledged")
-                .point(s.unackedDatagrams()).addTo(out);
+    /**
+     * The connection-sync stream of each director that has one ({@code SyncCounters.snapshot}'s
+     * names: counters, then {@code lag_ms}, {@code unacked} and {@code dropped.REASON}).
+     */
+    private static void sync(List<DirectorView> views, List<MetricSnapshot> out) {
+        Family synchronised = Family.gauge("tandem_sync_synchronised", "1 once the peer's full connection dump arrived");
+        Family lag = Family.gauge("tandem_sync_lag_seconds", "Age of the oldest sync datagram the peer has not acknowledged");
+        Family unacked = Family.gauge("tandem_sync_unacked_datagrams", "Sync datagrams sent and not yet acknowledged");
         Family events = Family.counter("tandem_sync_events", "Connection-sync counters, by name");
-        new java.util.TreeMap<>(s.counters()).forEach((name, n) -> events.point(n, "event", name));
-        events.addTo(out);
         Family dropped = Family.counter("tandem_sync_dropped", "Received sync datagrams dropped, by reason");
-        new java.util.TreeMap<>(s.dropped()).forEach((reason, n) -> dropped.point(n, "reason", reason));
-        dropped.addTo(out);
+        for (DirectorView d : views) {
+            DirectorView.SyncView s = d.sync();
+            if (s == null) {
+                continue;
+            }
+            synchronised.point(s.synchronised(), "director", d.name());
+            new java.util.TreeMap<>(s.counters()).forEach((name, n) -> {
+                if (name.equals(SYNC_LAG_MS)) {
+                    lag.point(n / 1e3, "director", d.name());
+                } else if (name.equals(SYNC_UNACKED)) {
+                    unacked.point(n, "director", d.name());
+                } else if (name.startsWith(DROPPED_PREFIX)) {
+                    dropped.point(n, "director", d.name(), "reason", name.substring(DROPPED_PREFIX.length()));
+                } else {
+                    events.point(n, "director", d.name(), "event", name);
+                }
+            });
+        }
+        for (Family f : List.of(synchronised, lag, unacked, events, dropped)) {
+            f.addTo(out);
+        }
     }
 
     private static String[] with(String[] labels, String name, String value) {

@@ -42,7 +42,8 @@ class MetricsServerTest {
             new AtomicReference<>(CompletableFuture.completedFuture(status()));
     private final TransitionCounter transitions = new TransitionCounter();
     private final CheckCounter checks = new CheckCounter();
-    private final TandemCollector collector = new TandemCollector(() -> status.get(), () -> List.of(director()),
+    private final AtomicReference<DirectorView.SyncView> sync = new AtomicReference<>();
+    private final TandemCollector collector = new TandemCollector(() -> status.get(), () -> List.of(director(sync.get())),
             transitions, checks);
     private MetricsServer server;
 
@@ -69,13 +70,14 @@ class MetricsServerTest {
                 1, 35);
     }
 
-    static DirectorView director() {
+    static DirectorView director(DirectorView.SyncView sync) {
         DirectorView.RealView r1 = new DirectorView.RealView("198.51.100.21", 80, "DR", 1, 1, true, false, 2, 1, 0, 9,
                 40, 0, 4_000, 0, DirectorView.Rates.ZERO, "up", "connected");
         DirectorView.RealView r2 = new DirectorView.RealView("198.51.100.22", 80, "DR", 0, 1, true, false, 0, 0, 0, 3,
                 12, 0, 1_200, 0, DirectorView.Rates.ZERO, "down", "connect refused");
         return new DirectorView("director", "/etc/tandem/director.cf", true, 262_144, 5,
-                List.of(new DirectorView.ServiceView("TCP", "198.51.100.10", 80, "rr", 0, 32, true, List.of(r1, r2))));
+                List.of(new DirectorView.ServiceView("TCP", "198.51.100.10", 80, "rr", 0, 32, true, List.of(r1, r2))),
+                sync);
     }
 
     private String start() throws IOException {
@@ -137,24 +139,33 @@ class MetricsServerTest {
         assertEquals(5.0, f.get("tandem_connection_table_entries").value("tandem_connection_table_entries",
                 "director", "director"));
         assertEquals("histogram", f.get("tandem_gc_pause_seconds").type());
-        assertFalse(f.containsKey("tandem_sync_lag_seconds"), "no sync attached, no sync family");
+        assertFalse(f.containsKey("tandem_sync_lag_seconds"), "a director without sync has no sync family");
     }
 
     @Test
     void shouldServeOpenMetricsThatTheStrictParserAccepts() throws Exception {
         String base = start();
         transitions.accept(new Transition("web", GroupState.STANDBY, GroupState.STARTING, 1, 1, "peer dead"));
-        collector.attachSync(nowNs -> new SyncMetricsSource.Snapshot(250_000_000L, 3, Map.of("entries_sent", 42L),
-                Map.of("bad_mac", 1L)));
+        Map<String, Long> counters = new LinkedHashMap<>();
+        counters.put("entries_sent", 42L);
+        counters.put("lag_ms", 250L);
+        counters.put("unacked", 3L);
+        counters.put("dropped.bad_mac", 1L);
+        sync.set(new DirectorView.SyncView("198.51.100.1:8848", "198.51.100.2:8848", true, counters));
 
         HttpResponse<String> r = get(base + "/metrics", "application/openmetrics-text; version=1.0.0; charset=utf-8");
 
         assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/openmetrics-text"),
                 r.headers().toString());
         Map<String, Family> f = PrometheusParser.parse(r.body(), Format.OPENMETRICS);
-        assertEquals(0.25, f.get("tandem_sync_lag_seconds").value("tandem_sync_lag_seconds"));
-        assertEquals(42.0, f.get("tandem_sync_events").value("tandem_sync_events_total", "event", "entries_sent"));
-        assertEquals(1.0, f.get("tandem_sync_dropped").value("tandem_sync_dropped_total", "reason", "bad_mac"));
+        assertEquals(0.25, f.get("tandem_sync_lag_seconds").value("tandem_sync_lag_seconds", "director", "director"));
+        assertEquals(3.0, f.get("tandem_sync_unacked_datagrams").value("tandem_sync_unacked_datagrams",
+                "director", "director"));
+        assertEquals(1.0, f.get("tandem_sync_synchronised").value("tandem_sync_synchronised", "director", "director"));
+        assertEquals(42.0, f.get("tandem_sync_events").value("tandem_sync_events_total",
+                "director", "director", "event", "entries_sent"));
+        assertEquals(1.0, f.get("tandem_sync_dropped").value("tandem_sync_dropped_total",
+                "director", "director", "reason", "bad_mac"));
         assertEquals(1.0, f.get("tandem_node_state").value("tandem_node_state", "state", "active"));
     }
 

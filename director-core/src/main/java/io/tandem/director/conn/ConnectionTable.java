@@ -140,7 +140,7 @@ public final class ConnectionTable {
             int template, long nowNs) {
         long timeoutNs = protocol == TCP ? timeouts.tcpNs(state) : timeouts.udpNs();
         int e = allocate(protocol, clientHigh, clientLow, packPorts(clientPort, virtualPort), virtualHigh,
-                virtualLow, serverId, state, options, timeoutNs, nowNs);
+                virtualLow, serverId, state, options, timeoutNs, nowNs + timeoutNs);
         if (e == NONE) {
             return NONE;
         }
@@ -168,7 +168,7 @@ public final class ConnectionTable {
     public int insertTemplate(int protocol, long clientHigh, long clientLow, long virtualHigh, long virtualLow,
             int virtualPort, int serverId, long timeoutNs, int options, long nowNs) {
         int e = allocate(protocol | F_TEMPLATE, clientHigh, clientLow, virtualPort & 0xFFFF, virtualHigh,
-                virtualLow, serverId, TcpStates.NONE, options & SYNCED, timeoutNs, nowNs);
+                virtualLow, serverId, TcpStates.NONE, options & SYNCED, timeoutNs, nowNs + timeoutNs);
         if (e == NONE) {
             return NONE;
         }
@@ -180,7 +180,7 @@ public final class ConnectionTable {
     }
 
     private int allocate(int keyBits, long clientHigh, long clientLow, int packedPorts, long virtualHigh,
-            long virtualLow, int serverId, int state, int options, long timeoutNs, long nowNs) {
+            long virtualLow, int serverId, int state, int options, long timeoutNs, long deadlineNs) {
         if (freeCount == 0) {
             refusedFull++;
             return NONE;
@@ -204,7 +204,7 @@ public final class ConnectionTable {
         if ((m & F_REPLY_INDEXED) != 0) {
             entries.linkReply(e);
         }
-        wheel.schedule(e, nowNs + timeoutNs);
+        wheel.schedule(e, deadlineNs);
         return e;
     }
 
@@ -293,12 +293,24 @@ public final class ConnectionTable {
     public int upsertSynced(int protocol, boolean template, long clientHigh, long clientLow, int clientPort,
             long virtualHigh, long virtualLow, int virtualPort, int serverId, int state, int options,
             long timeoutNs, long nowNs) {
+        return upsertSynced(protocol, template, clientHigh, clientLow, clientPort, virtualHigh, virtualLow,
+                virtualPort, serverId, state, options, timeoutNs, timeoutNs, nowNs);
+    }
+
+    /**
+     * As {@link #upsertSynced(int, boolean, long, long, int, long, long, int, int, int, int, long, long)},
+     * but the entry expires {@code remainingNs} from now (what the peer had left of it), while
+     * {@code timeoutNs} stays its idle timeout for the packets that come after a takeover.
+     */
+    public int upsertSynced(int protocol, boolean template, long clientHigh, long clientLow, int clientPort,
+            long virtualHigh, long virtualLow, int virtualPort, int serverId, int state, int options,
+            long timeoutNs, long remainingNs, long nowNs) {
         int keyBits = protocol | (template ? F_TEMPLATE : 0);
         int packed = template ? virtualPort & 0xFFFF : packPorts(clientPort, virtualPort);
         int e = entries.find(keyBits, clientHigh, clientLow, packed, virtualHigh, virtualLow);
         if (e == NONE) {
             e = allocate(keyBits, clientHigh, clientLow, packed, virtualHigh, virtualLow, serverId,
-                    template ? TcpStates.NONE : state, options | SYNCED, timeoutNs, nowNs);
+                    template ? TcpStates.NONE : state, options | SYNCED, timeoutNs, nowNs + remainingNs);
             if (e != NONE && template) {
                 listener.onTemplateAdded(serverId);
             } else if (e != NONE) {
@@ -315,7 +327,7 @@ public final class ConnectionTable {
         }
         entries.setMeta(e, m);
         entries.setTimeoutMs(e, (int) Math.min(Integer.MAX_VALUE, timeoutNs / NS_PER_MS));
-        wheel.schedule(e, nowNs + timeoutNs);
+        wheel.schedule(e, nowNs + remainingNs);
         return e;
     }
 

@@ -34,15 +34,15 @@ import org.slf4j.LoggerFactory;
  * reach the engine before a takeover.
  *
  * <pre>
- *  open():   thread "tandem-forwarder", idle
- *  start():  GRO/LRO off on its interfaces ─► nft table (KernelBypass) ─► rings + BPF filter (ServiceFilter) ─► rtnetlink ─► ask kernel
+ *  open():   nft table (KernelBypass) ─► thread "tandem-forwarder", idle
+ *  start():  GRO/LRO off on its interfaces ─► rings + BPF filter (ServiceFilter) ─► rtnetlink ─► ask kernel
  *            to resolve every real server ─► published to the thread, which starts forwarding
  *  loop:     up to 256 frames per ring ─► onFrame ─► queue on the TX ring (one sendto per
  *            batch; or one sendto per frame without a TX ring) ─► every timerInterval: onTimer,
  *            work queue, missing MACs (and all MACs every neighbourRefresh) ─► poll when idle
  *  stop():   the thread lets go of the rings (within a poll interval) ─► rings and rtnetlink
- *            closed ─► nft table gone; the thread goes on idle
- *  close():  stop() and the thread ends
+ *            closed; the thread goes on idle
+ *  close():  stop() ─► the thread ends ─► nft table gone
  * </pre>
  *
  * <p>{@link #start()} opens sockets in the calling thread's network namespace. A real server's
@@ -62,7 +62,7 @@ public final class Forwarder implements AutoCloseable {
     private final ForwarderCounters counters = new ForwarderCounters();
     private final KernelBypass kernelBypass;
     private final ConcurrentLinkedQueue<Consumer<ForwardingEngine>> work = new ConcurrentLinkedQueue<>();
-    private final long[] lastResolveNs;
+    private long[] lastResolveNs;
     private final ForwardingEngine engine;
     private volatile boolean closing;
     /** The rings the thread should forward on; null: idle. Written by start/stop. */
@@ -71,6 +71,7 @@ public final class Forwarder implements AutoCloseable {
     private volatile DataPath inUse;
     private volatile int knownServerMacs;
     private volatile Throwable failure;
+    private volatile java.util.function.LongConsumer tickListener = now -> { };
     private Thread thread;
     private DataPath path;
     private long nextTimerNs;
@@ -99,14 +100,26 @@ public final class Forwarder implements AutoCloseable {
                 clockNs.getAsLong());
     }
 
-    /** Starts the thread, idle: the engine's timer and work queue are served, no packet is read. Idempotent. */
-    public synchronized void open() {
+    /**
+     * Installs the nftables table and starts the thread, idle: the engine's timer and work queue
+     * are served, no packet is read. Idempotent.
+     *
+     * <p>The table stays from here to {@link #close()}, not only while forwarding: a VIP is on the
+     * director a moment before the rings open at a takeover and a moment after they close at a
+     * hand-over, and in those moments the director's own stack would answer the clients'
+     * established connections with RSTs. On a standby no VIP traffic arrives, so the rules drop
+     * nothing there.
+     *
+     * @throws IOException if nft fails
+     */
+    public synchronized void open() throws IOException {
         if (thread != null) {
             return;
         }
         if (closing) {
             throw new IllegalStateException("forwarder on " + config.clientInterface() + " is closed");
         }
+        kernelBypass.install(services);
         nextTimerNs = clockNs.getAsLong() + config.timerIntervalNs();
         thread = new Thread(this::run, "tandem-forwarder");
         thread.setDaemon(true);
@@ -139,7 +152,6 @@ public final class Forwarder implements AutoCloseable {
                 LOG.info("turned {} off on {}: the forwarder must see frames as they were on the wire", off, ifName);
             }
         }
-        kernelBypass.install(services);
         try {
             BpfProgram filter = ServiceFilter.of(services);
             clientRing = PacketRing.open(config.clientInterface(), config.ring(), -1, filter);
@@ -153,7 +165,6 @@ public final class Forwarder implements AutoCloseable {
             path = new DataPath(clientRing, serverRing, rtnl, rtnl.linkIndex(config.serverInterface()), processor);
         } catch (IOException | RuntimeException e) {
             closeQuietly(clientRing, serverRing, rtnl);
-            kernelBypass.remove();
             throw e;
         }
         requested = path;
@@ -162,7 +173,7 @@ public final class Forwarder implements AutoCloseable {
                 config.serverInterface(), services.serviceCount(), services.serverCount());
     }
 
-    /** Makes the thread let go of the rings, closes them and removes the nftables table; idempotent. */
+    /** Makes the thread let go of the rings and closes them (the nftables table stays); idempotent. */
     public synchronized void stop() throws IOException {
         if (path == null) {
             return;
@@ -183,16 +194,18 @@ public final class Forwarder implements AutoCloseable {
         DataPath p = path;
         path = null;
         closeQuietly(p.clientRing(), p.serverRing(), p.rtnl());
-        kernelBypass.remove();
         LOG.info("forwarder stopped: {}", counters);
     }
 
-    /** Stops forwarding and ends the thread. */
+    /** Stops forwarding, ends the thread and removes the nftables table. */
     @Override
     public synchronized void close() throws IOException {
         try {
             stop();
         } finally {
+            if (thread != null) {
+                kernelBypass.remove();
+            }
             closing = true;
             if (thread != null) {
                 LockSupport.unpark(thread);
@@ -215,6 +228,66 @@ public final class Forwarder implements AutoCloseable {
         if (rtnl != null) {
             rtnl.close();
         }
+    }
+
+    /**
+     * Adds virtual services (a reload), forwarding or idle, without touching a connection: the
+     * kernel-bypass table first (the kernel stops answering the new VIP:port), then the services
+     * on the forwarding thread, then the rings' BPF filter (their packets reach us). {@code onAdded}
+     * runs on the forwarding thread right after they are in the table (health state, ...).
+     *
+     * @throws IOException if nft or the filter fails; the table may then hold the new services
+     *                     without their packets reaching the forwarder (a restart clears it)
+     */
+    public void addServices(List<io.tandem.director.VirtualService> more, Consumer<ForwardingEngine> onAdded)
+            throws IOException {
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        List<io.tandem.director.VirtualService> all = new java.util.ArrayList<>();
+        services.services().forEach(s -> all.add(s.spec()));
+        all.addAll(more);
+        // Validate (a service configured twice throws) before the kernel is told anything.
+        new ServiceTable(all);
+        kernelBypass.install(new ServiceTable(all));
+        execute(engine -> {
+            try {
+                services.append(more);
+                lastResolveNs = java.util.Arrays.copyOf(lastResolveNs, services.serverCount());
+                DataPath p = inUse;
+                if (p != null) {
+                    p.processor().onServersAdded();
+                }
+                onAdded.accept(engine);
+                done.complete(null);
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        try {
+            done.get(STOP_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while adding services", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IOException("the forwarding thread did not take the new services: " + e.getMessage(), e);
+        }
+        synchronized (this) {
+            if (path != null) {
+                BpfProgram filter = ServiceFilter.of(services);
+                path.clientRing().attachFilter(filter);
+                if (path.serverRing() != null) {
+                    path.serverRing().attachFilter(filter);
+                }
+            }
+        }
+        LOG.info("forwarder: {} virtual service(s) added, {} in all", more.size(), services.serviceCount());
+    }
+
+    /**
+     * Called on the forwarding thread at every timer tick (after expiry and the work queue), forwarding
+     * or idle: the sync stream sends and applies there. Must not block or allocate per call.
+     */
+    public void setTickListener(java.util.function.LongConsumer listener) {
+        this.tickListener = java.util.Objects.requireNonNull(listener, "listener");
     }
 
     /** Runs {@code task} on the forwarding thread at its next timer tick (health checks, weights, sync). */
@@ -269,6 +342,8 @@ public final class Forwarder implements AutoCloseable {
                 if (p != inUse) {
                     inUse = p;
                     if (p != null) {
+                        // Made on another thread: services added meanwhile need room (idempotent).
+                        p.processor().onServersAdded();
                         long now = clockNs.getAsLong();
                         refreshNeighbours(p, now, true);
                         nextNeighbourNs = now + config.neighbourRefreshNs();
@@ -349,6 +424,7 @@ public final class Forwarder implements AutoCloseable {
                 LOG.warn("forwarder work item failed: {}", e.toString());
             }
         }
+        tickListener.accept(now);
         nextTimerNs = now + config.timerIntervalNs();
         if (p == null) {
             return;

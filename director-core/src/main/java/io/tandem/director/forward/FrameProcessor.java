@@ -57,10 +57,10 @@ public final class FrameProcessor {
     private final PacketView view = new PacketView();
     private final long clientSideMac;
     private final long serverSideMac;
-    private final long[] serverMacs;
-    private final boolean[] serverMacWanted;
+    private long[] serverMacs;
+    private boolean[] serverMacWanted;
     private final long[] clientMacs;
-    private final boolean anyNat;
+    private boolean anyNat;
     private final int mtuBytes;
     private final long tunnelSourceV4Low;
     private final long tunnelSourceV6High;
@@ -77,6 +77,21 @@ public final class FrameProcessor {
      * @param tunnelSourceV4 the director's IPv4 address for outer IPIP headers, or null
      * @param tunnelSourceV6 the director's IPv6 address for outer headers, or null
      */
+    /** Services were appended to the engine's table (a reload): room for their servers. Forwarding thread. */
+    public void onServersAdded() {
+        int servers = engine.services().serverCount();
+        int old = serverMacs.length;
+        if (servers <= old) {
+            return;
+        }
+        serverMacs = Arrays.copyOf(serverMacs, servers);
+        serverMacWanted = Arrays.copyOf(serverMacWanted, servers);
+        Arrays.fill(serverMacs, old, servers, EthernetFrame.NO_MAC);
+        for (int id = old; id < servers; id++) {
+            anyNat |= engine.services().server(id).forwarding() == ForwardingMethod.NAT;
+        }
+    }
+
     public FrameProcessor(ForwardingEngine engine, ForwarderCounters counters, long clientSideMac,
             long serverSideMac, int mtuBytes, InetAddress tunnelSourceV4, InetAddress tunnelSourceV6) {
         this.engine = engine;

@@ -26,9 +26,10 @@ class ForwarderIdleTest {
     private static Forwarder forwarder() throws Exception {
         VirtualService svc = VirtualService.of(Protocol.TCP, InetAddress.getByName("198.51.100.10"), 80,
                 SchedulerSpec.of(SchedulerName.RR), List.of(RealServer.of(InetAddress.getByName("198.51.100.21"), 1)));
-        // The interface does not exist and nft is /bin/false: start() fails before the host is touched.
+        // nft is /bin/true (the host's ruleset is never touched) and the interface does not exist:
+        // open() succeeds, start() fails at its first step.
         return new Forwarder(ForwarderConfig.oneArm("lab-does-not-exist").withConnectionCapacity(64)
-                .withNftCommand(List.of("/bin/false")),
+                .withNftCommand(List.of("/bin/true")),
                 new ServiceTable(List.of(svc)), System::nanoTime);
     }
 

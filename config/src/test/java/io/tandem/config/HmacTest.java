@@ -1,9 +1,8 @@
-package io.tandem.heartbeat;
+package io.tandem.config;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.tandem.config.AuthAlgorithm;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import javax.crypto.Mac;

@@ -1,6 +1,5 @@
-package io.tandem.heartbeat;
+package io.tandem.config;
 
-import io.tandem.config.AuthAlgorithm;
 import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -10,9 +9,10 @@ import java.util.Arrays;
  * HMAC (RFC 2104) over the JDK's {@link MessageDigest}, writing into the caller's array:
  * {@code H((K ^ opad) || H((K ^ ipad) || m))}. The JDK's {@code Mac.doFinal(byte[], int)} gives
  * the same bytes but allocates its inner digest on every call; this one allocates nothing per
- * datagram, so a flood of forged heartbeats costs CPU and no garbage. Not thread-safe.
+ * datagram, so a flood of forged heartbeats (or sync datagrams) costs CPU and no garbage. Signs
+ * with an {@link AuthKeys} key: the heartbeat and the connection sync share it. Not thread-safe.
  */
-final class Hmac {
+public final class Hmac {
     /** SHA-256, SHA-1 and MD5 all work on 64-byte blocks. */
     private static final int BLOCK_BYTES = 64;
 
@@ -23,7 +23,7 @@ final class Hmac {
     private final byte[] innerDigest;
     private final int length;
 
-    Hmac(AuthAlgorithm algorithm, byte[] secret) {
+    public Hmac(AuthAlgorithm algorithm, byte[] secret) {
         String digestName = switch (algorithm) {
             case SHA256 -> "SHA-256";
             case SHA1 -> "SHA-1";
@@ -49,12 +49,12 @@ final class Hmac {
     }
 
     /** The MAC's length in bytes. */
-    int length() {
+    public int length() {
         return length;
     }
 
     /** Writes the MAC of {@code b[off, off + len)} at {@code out[outOff]}. */
-    void compute(byte[] b, int off, int len, byte[] out, int outOff) {
+    public void compute(byte[] b, int off, int len, byte[] out, int outOff) {
         try {
             inner.reset();
             inner.update(innerPad);
