@@ -28,6 +28,8 @@ class MetricsLabTest extends LabTestBase {
     private static final String R1 = "198.51.100.21:80";
     private static final String R2 = "198.51.100.22:80";
     private static final String VIRTUAL = DirectorLab.VIP + ":80/tcp";
+    /** Two daemon JVMs, two real servers and the client share 2 cores: a start may take long on a busy host. */
+    private static final Duration START = Duration.ofSeconds(60);
     /** tcpdump filter: ARP requests whose sender and target address are both the VIP (198.51.100.10). */
     private static final String GARP_FILTER = "arp[6:2] == 1 and arp[14:4] == 0xc633640a and arp[24:4] == 0xc633640a";
 
@@ -47,8 +49,16 @@ class MetricsLabTest extends LabTestBase {
                 "\tprotocol=tcp",
                 "\tchecktype=connect",
                 ""));
-        startPair();
+        startPairPatiently();
         await().atMost(WAIT).until(() -> lab.fetchFromClient() != null);
+    }
+
+    /** {@link #startPair()}, waiting up to {@link #START} for d1 active and d2 standby. */
+    private void startPairPatiently() {
+        lab.startDaemon("d1");
+        lab.startDaemon("d2");
+        await().atMost(START).ignoreExceptions().until(() -> state("d1").equals("active") && state("d2").equals("standby"));
+        await().atMost(WAIT).until(() -> lab.kernelHasVip("d1"));
     }
 
     /** Scrapes {@code d}'s endpoint from inside {@code d}; the exposition is kept in the lab's work dir. */
@@ -132,7 +142,7 @@ class MetricsLabTest extends LabTestBase {
 
     @Test
     void garpShouldRefuseAVipThisNodeDoesNotHold() throws Exception {
-        startPair();
+        startPairPatiently();
 
         Exec.Result other = lab.tandemctl("d1", "garp", "198.51.100.99");
         Exec.Result standby = lab.tandemctl("d2", "garp");
