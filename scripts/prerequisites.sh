@@ -24,6 +24,14 @@ ensure_prerequisites() {
   [ -x /usr/sbin/jamnntpd ] || missing="$missing jamnntpd"
   command -v ping >/dev/null 2>&1 || missing="$missing iputils-ping"
   command -v setpriv >/dev/null 2>&1 || missing="$missing util-linux"
+  # tcpdump: the lab watches gratuitous ARPs reach the client (MetricsLabTest).
+  command -v tcpdump >/dev/null 2>&1 || [ -x /usr/sbin/tcpdump ] || missing="$missing tcpdump"
+  # rsyslogd: the real syslog daemon LogSetupTest sends logfacility lines to (on a socket of its own).
+  [ -x /usr/sbin/rsyslogd ] || missing="$missing rsyslog"
+  # Prometheus' own exposition parsers (its Python client), which the metrics tests read /metrics with.
+  if ! [ -x /usr/bin/python3 ] || ! /usr/bin/python3 -c 'import prometheus_client.openmetrics.parser' 2>/dev/null; then
+    missing="$missing python3-prometheus-client"
+  fi
   if [ -n "$missing" ]; then
     echo "$0: installing$missing" >&2
     apt-get update -qq

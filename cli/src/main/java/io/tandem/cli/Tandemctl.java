@@ -26,7 +26,7 @@ import picocli.CommandLine.ParentCommand;
         subcommands = {Tandemctl.Status.class, Tandemctl.Takeover.class, Tandemctl.Standby.class,
             Tandemctl.Failback.class, Tandemctl.Maintenance.class, Tandemctl.History.class, Tandemctl.Reload.class,
             DirectorCommands.Services.class, DirectorCommands.Conns.class, CheckConfig.class,
-            ImportKeepalived.class},
+            ImportKeepalived.class, Garp.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done",

@@ -67,7 +67,7 @@ class MigrationCommandsTest {
     private Path validDir() throws IOException {
         Path etc = dir.resolve("etc");
         Files.createDirectories(etc);
-        Files.writeString(etc.resolve("ha.cf"), "node d1 d2\nucast eth0 198.51.100.1\nucast eth0 198.51.100.2\nlogfile /var/log/ha.log\n");
+        Files.writeString(etc.resolve("ha.cf"), "node d1 d2\nucast eth0 198.51.100.1\nucast eth0 198.51.100.2\nuse_logd yes\n");
         Files.writeString(etc.resolve("haresources"), "d1 IPaddr2::198.51.100.10/25/eth0 director\n");
         Files.writeString(etc.resolve("director.cf"), "virtual=198.51.100.10:80\n\treal=198.51.100.21:80 gate\n");
         Path keys = etc.resolve("authkeys");
@@ -82,7 +82,7 @@ class MigrationCommandsTest {
         Run r = tandemctl("check-config", etc.toString(), "--node", "d1", "--node", "d2");
 
         assertEquals(0, r.exitCode(), r.err());
-        assertTrue(r.out().contains("warning: ha.cf:4: directive 'logfile' is not used by Tandem yet; ignored"), r.out());
+        assertTrue(r.out().contains("warning: ha.cf:4: directive 'use_logd' is not used by Tandem yet; ignored"), r.out());
         assertTrue(r.out().contains(etc + " is valid for node d1 and d2"), r.out());
     }
 

@@ -20,7 +20,7 @@ import java.util.function.Predicate;
  */
 final class HaCfParser {
     private static final Set<String> IGNORED = Set.of(
-            "logfacility", "logfile", "debugfile", "debug", "use_logd", "conn_logd_time",
+            "use_logd", "conn_logd_time",
             "syslogmsgfmt", "log_badpack", "respawn", "apiauth", "compression",
             "compression_threshold", "traditional_compression", "msgfmt", "baud", "serial",
             "realtime", "rtprio", "coredumps", "uuidfrom", "hopfudge", "deadping", "memreserve",
@@ -72,8 +72,77 @@ final class HaCfParser {
             case "auto_failback" -> settings.set(directive, onOff(line), n);
             case "cluster" -> settings.set(directive, onlyArg(line, "NAME"), n);
             case "crm", "pacemaker" -> onCrm(line);
+            case "logfacility" -> settings.set(directive, facility(line), n);
+            case "logfile", "debugfile" -> settings.set(directive, absolutePath(line), n);
+            case "debug" -> settings.set(directive, intArg(line, "LEVEL", 0, 255), n);
+            case "metrics_address" -> settings.set(directive, metricsAddress(line), n);
             default -> onOther(line);
         }
+    }
+
+    /** {@code logfacility NAME}: a syslog facility, or {@code none} (null) for no syslog. */
+    private SyslogFacility facility(ConfigLine line) throws ConfigException {
+        String name = onlyArg(line, "FACILITY");
+        if (name.equalsIgnoreCase("none")) {
+            return null;
+        }
+        SyslogFacility facility = SyslogFacility.byName(name);
+        if (facility == null) {
+            throw new ConfigException(file, line.number(), "logfacility=" + name + " is not a syslog facility; use one of "
+                    + java.util.Arrays.stream(SyslogFacility.values()).map(SyslogFacility::label).toList()
+                    + " or none");
+        }
+        return facility;
+    }
+
+    private Path absolutePath(ConfigLine line) throws ConfigException {
+        String text = onlyArg(line, "PATH");
+        Path path;
+        try {
+            path = Path.of(text);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new ConfigException(file, line.number(), line.directive() + "=" + text + " is not a file path");
+        }
+        if (!path.isAbsolute()) {
+            throw new ConfigException(file, line.number(), line.directive() + "=" + text + " must be an absolute path");
+        }
+        return path;
+    }
+
+    /**
+     * {@code metrics_address IP:PORT} ({@code [IPv6]:PORT}): the metrics listener must stay on this
+     * host, so only a loopback address or one of this node's own addresses will do, never the
+     * wildcard.
+     */
+    private java.net.InetSocketAddress metricsAddress(ConfigLine line) throws ConfigException {
+        String text = onlyArg(line, "IP:PORT");
+        int colon = text.lastIndexOf(':');
+        String host = colon < 0 ? text : text.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        } else if (host.indexOf(':') >= 0) {
+            throw new ConfigException(file, line.number(), "metrics_address=" + text
+                    + " must be IP:PORT; write an IPv6 address in brackets, e.g. [::1]:9694");
+        }
+        if (colon < 0) {
+            throw new ConfigException(file, line.number(), "metrics_address=" + text + " has no port; write IP:PORT,"
+                    + " e.g. 127.0.0.1:9694");
+        }
+        InetAddress address = AddressLiterals.parse(host);
+        if (address == null) {
+            throw new ConfigException(file, line.number(), "metrics_address=" + text
+                    + " is not an IP address literal with a port (Tandem does no DNS lookups)");
+        }
+        int port = intValue(line, "metrics_address port", text.substring(colon + 1), 1, 65535);
+        if (address.isAnyLocalAddress()) {
+            throw new ConfigException(file, line.number(), "metrics_address=" + text
+                    + " would listen on every address; name a loopback or local address, e.g. 127.0.0.1:" + port);
+        }
+        if (!address.isLoopbackAddress() && !isLocalAddress.test(address)) {
+            throw new ConfigException(file, line.number(), "metrics_address=" + text
+                    + " must be a loopback address or an address of this node");
+        }
+        return new java.net.InetSocketAddress(address, port);
     }
 
     private void onPing(ConfigLine line) throws ConfigException {

@@ -38,7 +38,7 @@ final class HaCfSettings {
         this.file = file;
     }
 
-    /** Records a directive that may appear only once. */
+    /** Records a directive that may appear only once; a null value (as {@code logfacility none}) counts as set. */
     void set(String key, Object value, int line) throws ConfigException {
         Setting first = settings.putIfAbsent(key, new Setting(value, line));
         if (first != null) {
@@ -129,7 +129,12 @@ final class HaCfSettings {
                         get("ping_interval", Duration.class, FailoverPolicy.DEFAULT.pingInterval()),
                         commandOf("fence_command"),
                         commandOf("notify_command"),
-                        get("auto_failback_delay", Duration.class, Duration.ZERO)));
+                        get("auto_failback_delay", Duration.class, Duration.ZERO)),
+                new LogSettings(get("logfacility", SyslogFacility.class, null),
+                        get("logfile", Path.class, null),
+                        get("debugfile", Path.class, null),
+                        get("debug", Integer.class, 0)),
+                get("metrics_address", java.net.InetSocketAddress.class, null));
     }
 
     @SuppressWarnings("unchecked")

@@ -1,5 +1,6 @@
 package io.tandem.config;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,10 @@ import java.util.List;
  * @param autoFailback {@code auto_failback on|off}, default off
  * @param garpCount    gratuitous ARPs sent per takeover ({@code garp_count}, default 5)
  * @param garpInterval interval between them ({@code garp_interval}, default 200 ms)
+ * @param policy       ping nodes, fencing and notify hooks
+ * @param logging      {@code logfacility}, {@code logfile}, {@code debugfile}, {@code debug}
+ * @param metricsAddress {@code metrics_address IP:PORT}: where Prometheus metrics are served (a
+ *                     loopback or local address), or null: no metrics listener (the default)
  */
 public record HaConfig(
         String clusterName,
@@ -32,11 +37,21 @@ public record HaConfig(
         boolean autoFailback,
         int garpCount,
         Duration garpInterval,
-        FailoverPolicy policy) {
+        FailoverPolicy policy,
+        LogSettings logging,
+        InetSocketAddress metricsAddress) {
 
     public HaConfig {
         nodes = List.copyOf(nodes);
         media = List.copyOf(media);
+    }
+
+    /** A config that logs to standard output only and serves no metrics. */
+    public HaConfig(String clusterName, List<String> nodes, List<Medium> media, int udpPort, Duration keepalive,
+            Duration warntime, Duration deadtime, Duration initdead, boolean autoFailback, int garpCount,
+            Duration garpInterval, FailoverPolicy policy) {
+        this(clusterName, nodes, media, udpPort, keepalive, warntime, deadtime, initdead, autoFailback, garpCount,
+                garpInterval, policy, LogSettings.DEFAULT, null);
     }
 
     /** A config with the default {@link FailoverPolicy} (no ping nodes, fencing or notify hooks). */

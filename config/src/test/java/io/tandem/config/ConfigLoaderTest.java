@@ -157,14 +157,14 @@ class ConfigLoaderTest {
 
     @Test
     void shouldCollectWarningsFromAllFiles() throws Exception {
-        fixture.haCf(ConfigFixture.LAB_HA_CF + "logfile /var/log/ha-log\n");
+        fixture.haCf(ConfigFixture.LAB_HA_CF + "use_logd yes\n");
         fixture.authkeys("auth 1\n1 sha256 s\n2 sha1 t\n");
         fixture.haresources("d1 IPaddr::198.51.100.10/24/eth0/198.51.100.255\n");
 
         List<String> warnings = fixture.load().warnings();
 
         assertEquals(List.of(
-                "ha.cf:11: directive 'logfile' is not used by Tandem yet; ignored",
+                "ha.cf:11: directive 'use_logd' is not used by Tandem yet; ignored",
                 "authkeys:3: key 2 uses sha1, which is weak; use sha256",
                 "haresources:1: broadcast=198.51.100.255 of IPaddr::198.51.100.10/24/eth0/198.51.100.255"
                         + " is not used by Tandem; the broadcast address follows from the prefix"),

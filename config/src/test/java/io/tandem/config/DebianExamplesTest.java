@@ -46,7 +46,7 @@ class DebianExamplesTest {
         List<String> warnings = new ArrayList<>();
         HaCfSettings settings = HaCfParser.parse(haCf, ConfigText.read(haCf, false), a -> false, warnings);
 
-        assertEquals(List.of("ha.cf:34: directive 'logfacility' is not used by Tandem yet; ignored"), warnings);
+        assertEquals(List.of(), warnings, "its one logging line, logfacility local0, is a directive Tandem implements");
         ConfigException e = assertThrows(ConfigException.class, () -> settings.conclude("d1"));
         assertEquals(haCf + ": no node line; list both directors: node NAME1 NAME2", e.getMessage());
     }
@@ -60,6 +60,7 @@ class DebianExamplesTest {
 
         assertEquals(List.of("d1", "d2"), ha.nodes());
         assertTrue(ha.autoFailback(), "the example says auto_failback on");
+        assertEquals(SyslogFacility.LOCAL0, ha.logging().facility(), "the example says logfacility local0");
     }
 
     @Test

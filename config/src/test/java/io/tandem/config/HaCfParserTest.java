@@ -327,13 +327,89 @@ class HaCfParserTest {
 
     @Test
     void shouldWarnAboutHarmlessHeartbeatDirective() throws Exception {
-        fixture.haCf(minimalHaCf("logfacility local0\ndebug 1\ncompression bz2\n"));
+        fixture.haCf(minimalHaCf("use_logd yes\ncoredumps true\ncompression bz2\n"));
 
         assertEquals(List.of(
-                "ha.cf:3: directive 'logfacility' is not used by Tandem yet; ignored",
-                "ha.cf:4: directive 'debug' is not used by Tandem yet; ignored",
+                "ha.cf:3: directive 'use_logd' is not used by Tandem yet; ignored",
+                "ha.cf:4: directive 'coredumps' is not used by Tandem yet; ignored",
                 "ha.cf:5: directive 'compression' is not used by Tandem yet; ignored"),
                 fixture.load().warnings());
+    }
+
+    // --- logging and metrics ---
+
+    @Test
+    void shouldLogToStandardOutputOnlyAndServeNoMetricsByDefault() throws Exception {
+        HaConfig ha = fixture.load().ha();
+
+        assertEquals(LogSettings.DEFAULT, ha.logging());
+        assertEquals(null, ha.metricsAddress());
+    }
+
+    @Test
+    void shouldReadHeartbeatLoggingDirectives() throws Exception {
+        fixture.haCf(minimalHaCf("logfacility local0\nlogfile /var/log/ha-log\ndebugfile /var/log/ha-debug\ndebug 1\n"));
+
+        ClusterConfig config = fixture.load();
+
+        assertEquals(new LogSettings(SyslogFacility.LOCAL0, Path.of("/var/log/ha-log"), Path.of("/var/log/ha-debug"), 1),
+                config.ha().logging());
+        assertEquals(List.of(), config.warnings());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"daemon, DAEMON", "LOCAL7, LOCAL7", "authpriv, AUTHPRIV"})
+    void shouldAcceptSyslogFacilityNames(String name, SyslogFacility facility) throws Exception {
+        fixture.haCf(minimalHaCf("logfacility " + name + "\n"));
+
+        assertEquals(facility, fixture.load().ha().logging().facility());
+    }
+
+    @Test
+    void shouldTurnSyslogOffWithFacilityNone() throws Exception {
+        fixture.haCf(minimalHaCf("logfacility none\n"));
+
+        assertEquals(null, fixture.load().ha().logging().facility());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "logfacility local8 | logfacility=local8 is not a syslog facility; use one of [kern, user, mail, daemon, auth, "
+                + "syslog, lpr, news, uucp, cron, authpriv, ftp, local0, local1, local2, local3, local4, local5, "
+                + "local6, local7] or none",
+        "logfile ha-log | logfile=ha-log must be an absolute path",
+        "debugfile | directive 'debugfile' takes 1 argument (debugfile PATH), got 0",
+        "debug 256 | debug=256 must be in 0..255",
+        "metrics_address 127.0.0.1 | metrics_address=127.0.0.1 has no port; write IP:PORT, e.g. 127.0.0.1:9694",
+        "metrics_address ::1:9694 | metrics_address=::1:9694 must be IP:PORT; write an IPv6 address in brackets, "
+                + "e.g. [::1]:9694",
+        "metrics_address localhost:9694 | metrics_address=localhost:9694 is not an IP address literal with a port "
+                + "(Tandem does no DNS lookups)",
+        "metrics_address 127.0.0.1:0 | metrics_address port=0 must be in 1..65535",
+        "metrics_address 0.0.0.0:9694 | metrics_address=0.0.0.0:9694 would listen on every address; name a loopback "
+                + "or local address, e.g. 127.0.0.1:9694",
+        "metrics_address 198.51.100.2:9694 | metrics_address=198.51.100.2:9694 must be a loopback address or an "
+                + "address of this node"})
+    void shouldRejectBadLoggingAndMetricsLinesWithTheirLine(String line, String problem) {
+        ConfigException e = fixture.haCfFails(minimalHaCf(line + "\n"));
+
+        assertEquals(fixture.haCfError(3, problem), e.getMessage());
+    }
+
+    @Test
+    void shouldRejectLogfacilitySetTwice() {
+        ConfigException e = fixture.haCfFails(minimalHaCf("logfacility local0\nlogfacility none\n"));
+
+        assertEquals(fixture.haCfError(4, "logfacility is set twice (first on line 3)"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"127.0.0.1:9694 | 127.0.0.1 | 9694", "[::1]:9100 | ::1 | 9100",
+        "198.51.100.1:9694 | 198.51.100.1 | 9694"})
+    void shouldAcceptLoopbackOrOwnMetricsAddress(String text, String ip, int port) throws Exception {
+        fixture.haCf(minimalHaCf("metrics_address " + text + "\n"));
+
+        assertEquals(new java.net.InetSocketAddress(literal(ip), port), fixture.load().ha().metricsAddress());
     }
 
     @Test

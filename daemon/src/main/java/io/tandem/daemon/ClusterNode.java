@@ -108,6 +108,7 @@ final class ClusterNode implements FailoverActions {
     private long claimsVersionFirstSentNanos;
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
     private volatile MembershipLink membership;
+    private volatile java.util.function.Consumer<Transition> transitionObserver = t -> { };
 
     ClusterNode(
             ClusterConfig config,
@@ -311,6 +312,11 @@ final class ClusterNode implements FailoverActions {
         }
     }
 
+    /** Every transition is also told to {@code observer} (on the core loop; it must be quick): the metrics count them. */
+    void observeTransitions(java.util.function.Consumer<Transition> observer) {
+        this.transitionObserver = observer;
+    }
+
     void attach(MembershipLink link) {
         this.membership = link;
     }
@@ -485,6 +491,7 @@ final class ClusterNode implements FailoverActions {
     /** Runs notify_command for every transition, off the core loop; a failing hook is logged, never fatal. */
     @Override
     public void onTransition(Transition t) {
+        transitionObserver.accept(t);
         List<String> notify = config.ha().policy().notifyCommand();
         if (notify.isEmpty()) {
             return;
@@ -509,6 +516,66 @@ final class ClusterNode implements FailoverActions {
                 claimsChanged();
             }
         });
+    }
+
+    /**
+     * {@code tandemctl garp [VIP]}: announces again, now, every VIP of the groups this node holds
+     * (or only {@code vip}), garp_count frames garp_interval apart as on takeover, and puts a VIP
+     * back in the kernel if something removed it. Refused when this node holds no group, or does
+     * not hold {@code vip}. Completes once the first frame of each announcement is out.
+     *
+     * @param vip an address literal, or null for all held VIPs
+     */
+    CompletableFuture<CommandOutcome> announceVips(java.net.InetAddress vip) {
+        CompletableFuture<CommandOutcome> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            List<VipResource> chosen = new ArrayList<>();
+            List<String> heldHere = new ArrayList<>();
+            for (GroupView g : engine.groups()) {
+                for (Resource r : groups.get(g.name()).resources()) {
+                    if (!(r instanceof VipResource v)) {
+                        continue;
+                    }
+                    boolean named = vip == null || v.vip().address().equals(vip);
+                    if (g.state() == GroupState.ACTIVE) {
+                        heldHere.add(v.vip().address().getHostAddress());
+                        if (named) {
+                            chosen.add(v);
+                        }
+                    } else if (named && vip != null) {
+                        done.complete(new CommandOutcome(false, "VIP " + vip.getHostAddress() + " belongs to group "
+                                + g.name() + ", which is " + g.state().label() + " on " + self
+                                + ": only the node that holds a VIP announces it"));
+                        return;
+                    }
+                }
+            }
+            if (chosen.isEmpty()) {
+                done.complete(new CommandOutcome(false, vip == null
+                        ? self + " holds no VIP (state " + engine.nodeState() + "); run garp on the node that holds them"
+                        : vip.getHostAddress() + " is not a VIP of this cluster; " + self + " holds " + heldHere));
+                return;
+            }
+            List<String> names = chosen.stream().map(v -> v.vip().address().getHostAddress()).toList();
+            LOG.info("operator garp: announcing {} again", names);
+            int count = config.ha().garpCount();
+            long intervalMs = config.ha().garpInterval().toMillis();
+            resourceThread.execute(() -> {
+                List<String> failures = new ArrayList<>();
+                for (VipResource v : chosen) {
+                    try {
+                        v.refresh();
+                    } catch (Exception e) {
+                        failures.add(v.name() + ": " + e.getMessage());
+                    }
+                }
+                done.complete(failures.isEmpty()
+                        ? new CommandOutcome(true, self + " announces " + names + " again: " + count + " x gratuitous ARP"
+                                + " (unsolicited NA for IPv6) " + intervalMs + "ms apart")
+                        : new CommandOutcome(false, "could not announce " + String.join("; ", failures)));
+            });
+        });
+        return done;
     }
 
     @Override

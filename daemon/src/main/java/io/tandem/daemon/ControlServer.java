@@ -140,9 +140,23 @@ final class ControlServer implements AutoCloseable {
                         reply(ctx, t != null ? error(t.toString()) : historyJson(h)));
                 case "services" -> reply(ctx, servicesJson());
                 case "conns" -> connections(ctx, request.path("limit").asInt(DEFAULT_CONNECTIONS));
+                case "garp" -> garp(ctx, request.path("vip").asText(""));
                 default -> reply(ctx, error("unknown command '" + command
-                        + "'; known: status, takeover, standby, failback, maintenance, history, reload, services, conns"));
+                        + "'; known: status, takeover, standby, failback, maintenance, history, reload, services, conns, garp"));
             }
+        }
+
+        /** {@code {"command":"garp"}} for every held VIP, {@code {"command":"garp","vip":"198.51.100.10"}} for one. */
+        private void garp(ChannelHandlerContext ctx, String vip) {
+            java.net.InetAddress address = null;
+            if (!vip.isEmpty()) {
+                address = addressLiteral(vip);
+                if (address == null) {
+                    reply(ctx, error("garp vip=" + vip + " is not an IP address"));
+                    return;
+                }
+            }
+            answer(ctx, cluster.announceVips(address));
         }
 
         private void move(ChannelHandlerContext ctx, Command command, String target) {
@@ -206,6 +220,22 @@ final class ControlServer implements AutoCloseable {
             }
             reply(ctx, answer);
         });
+    }
+
+    /** An IPv4 dotted quad or an IPv6 literal, parsed without any name lookup; null for anything else. */
+    static java.net.InetAddress addressLiteral(String text) {
+        boolean v4 = text.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")
+                && java.util.Arrays.stream(text.split("\\.")).allMatch(octet -> Integer.parseInt(octet) <= 255);
+        boolean v6 = text.indexOf(':') >= 0 && text.matches("[0-9A-Fa-f:.]+");
+        if (!v4 && !v6) {
+            return null;
+        }
+        try {
+            // A literal of either shape is parsed, never looked up.
+            return java.net.InetAddress.getByName(text);
+        } catch (java.net.UnknownHostException e) {
+            return null;
+        }
     }
 
     private ObjectNode error(String message) {

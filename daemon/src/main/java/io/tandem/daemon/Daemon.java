@@ -83,6 +83,11 @@ public final class Daemon {
     private VipController vips;
     private Map<String, GroupResources> groups;
     private io.tandem.health.ProbeSet probes;
+    // Metrics: the counters run always (cheap); the collector and its HTTP server only with metrics_address.
+    private final io.tandem.daemon.metrics.TransitionCounter transitions = new io.tandem.daemon.metrics.TransitionCounter();
+    private final io.tandem.daemon.metrics.CheckCounter checks = new io.tandem.daemon.metrics.CheckCounter();
+    private io.tandem.daemon.metrics.TandemCollector collector;
+    private io.tandem.daemon.metrics.MetricsServer metrics;
 
     public Daemon(ClusterConfig config, String node, Path socketPath, Path stateDir) {
         this.config = config;
@@ -126,7 +131,7 @@ public final class Daemon {
                         probes = new io.tandem.health.ProbeSet();
                     }
                     DirectorResource director = new DirectorResource(named.text(), directorFile(config, named),
-                            directorInterface(g), announcerThread, probes, this::onRealServerHealth,
+                            directorInterface(g), announcerThread, checks.around(probes), this::onRealServerHealth,
                             syncConfig(generation, directors.size()), config.authKeys());
                     directors.add(director);
                     rs.add(director);
@@ -154,6 +159,7 @@ public final class Daemon {
                     .forEach(r -> groupOfVip.put(((VipSpec) r).address().getHostAddress(), g.name()));
         }
         cluster = new ClusterNode(config, node, generation, stateDir, loop, resourceThread, groups, defs);
+        cluster.observeTransitions(transitions);
         cluster.restoreMaintenance(maintenance);
         List<DirectorResource> forwarding = List.copyOf(directors);
         cluster.onPeerRevived(() -> forwarding.forEach(DirectorResource::onPeerRevived));
@@ -171,6 +177,11 @@ public final class Daemon {
         membership = new MembershipLink(config, node, cluster);
         cluster.attach(membership);
         membership.startInBackground();
+        if (config.ha().metricsAddress() != null) {
+            collector = new io.tandem.daemon.metrics.TandemCollector(cluster::status,
+                    () -> directors.stream().map(DirectorResource::view).toList(), transitions, checks);
+            metrics = io.tandem.daemon.metrics.MetricsServer.start(config.ha().metricsAddress(), collector);
+        }
         LOG.info("tandemd {} started: generation {}, {} group(s), heartbeat udp/{} on {}, control socket {}",
                 node, generation, groups.size(), config.ha().udpPort(), cluster.media(), socketPath);
     }
@@ -210,6 +221,17 @@ public final class Daemon {
         }
         if (next.ha().garpCount() != running.ha().garpCount() || !next.ha().garpInterval().equals(running.ha().garpInterval())) {
             restart.add("garp_count/garp_interval changed");
+        }
+        if (!java.util.Objects.equals(next.ha().metricsAddress(), running.ha().metricsAddress())) {
+            restart.add("metrics_address changed");
+        }
+        boolean relog = !next.ha().logging().equals(running.ha().logging());
+        if (relog) {
+            try {
+                io.tandem.daemon.logging.LogSetup.check(next.ha().logging());
+            } catch (IOException e) {
+                return ReloadResult.refused(e.getMessage());
+            }
         }
         if (!restart.isEmpty()) {
             return ReloadResult.refused("needs a restart: " + String.join("; ", restart));
@@ -252,6 +274,14 @@ public final class Daemon {
                         + " could not take its new virtual services (" + e.getMessage() + "); restart tandemd");
             }
             directorChanges.addAll(plans.get(i).changes());
+        }
+        if (relog) {
+            try {
+                io.tandem.daemon.logging.LogSetup.apply(next.ha().logging(), node);
+                LOG.info("reload: logging now follows {}", next.ha().logging());
+            } catch (IOException e) {
+                LOG.warn("reload: logging stays as it was: {}", e.getMessage());
+            }
         }
         next.warnings().forEach(w -> LOG.warn("{}", w));
         String what = "active key " + next.authKeys().activeId() + " of " + next.authKeys().keys().keySet()
@@ -365,6 +395,9 @@ public final class Daemon {
      */
     public void stop() {
         LOG.info("tandemd {} stopping: releasing all groups", node);
+        if (metrics != null) {
+            metrics.close();
+        }
         if (control != null) {
             control.close();
         }

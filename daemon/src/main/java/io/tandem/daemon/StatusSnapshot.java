@@ -6,9 +6,10 @@ import java.util.Map;
 
 /**
  * What {@code tandemctl status} shows, taken in one go on the core loop. Serialised to JSON as is;
- * field names are part of the control protocol.
+ * field names are part of the control protocol. Public for the metrics collector, which reads it
+ * at every scrape.
  */
-record StatusSnapshot(
+public record StatusSnapshot(
         String node,
         String state,
         boolean maintenance,
@@ -33,6 +34,6 @@ record StatusSnapshot(
         long longestStallMillis) {
 
     /** One resource and whether it is up on this node. */
-    record ResourceView(String group, String resource, boolean held) {
+    public record ResourceView(String group, String resource, boolean held) {
     }
 }

@@ -82,6 +82,15 @@ public final class Tandemd implements Callable<Integer> {
                     + " bytes long; a Unix socket path may have at most " + MAX_SOCKET_PATH_BYTES);
             return EXIT_CONFIG;
         }
+        if (!check) {
+            // From here on, logs go where ha.cf says (logfacility, logfile, debugfile, debug).
+            try {
+                io.tandem.daemon.logging.LogSetup.apply(config.ha().logging(), name);
+            } catch (java.io.IOException e) {
+                err.println("tandemd: " + e.getMessage());
+                return EXIT_CONFIG;
+            }
+        }
         org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Tandemd.class);
         config.warnings().forEach(w -> log.warn("{}", w));
         if (check) {
