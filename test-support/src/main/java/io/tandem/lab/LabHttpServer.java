@@ -150,6 +150,20 @@ public final class LabHttpServer {
         }
     }
 
+    /** The SHA-256 of a downloaded file, to compare with {@link #bigBodySha256}. */
+    public static byte[] sha256(java.nio.file.Path file) throws IOException {
+        try (var in = java.nio.file.Files.newInputStream(file)) {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[CHUNK_BYTES];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                sha.update(buffer, 0, n);
+            }
+            return sha.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The SHA-256 of what {@code GET /big?bytes=N} sends, computed locally. */
     public static byte[] bigBodySha256(long bytes) {
         try {

@@ -26,10 +26,10 @@ class ForwarderIdleTest {
     private static Forwarder forwarder() throws Exception {
         VirtualService svc = VirtualService.of(Protocol.TCP, InetAddress.getByName("198.51.100.10"), 80,
                 SchedulerSpec.of(SchedulerName.RR), List.of(RealServer.of(InetAddress.getByName("198.51.100.21"), 1)));
-        // nft is /bin/true (the host's ruleset is never touched) and the interface does not exist:
-        // open() succeeds, start() fails at its first step.
+        // "nft" swallows the ruleset and succeeds (the host's ruleset is never touched) and the
+        // interface does not exist: open() succeeds, start() fails at its first step.
         return new Forwarder(ForwarderConfig.oneArm("lab-does-not-exist").withConnectionCapacity(64)
-                .withNftCommand(List.of("/bin/true")),
+                .withNftCommand(List.of("sh", "-c", "cat > /dev/null")),
                 new ServiceTable(List.of(svc)), System::nanoTime);
     }
 

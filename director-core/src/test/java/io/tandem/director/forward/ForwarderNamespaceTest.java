@@ -26,7 +26,6 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -139,23 +138,12 @@ class ForwarderNamespaceTest {
                 "download failed; counters " + forwarder.counters());
 
         assertEquals(bytes, Files.size(file));
-        assertArrayEquals(LabHttpServer.bigBodySha256(bytes), sha256(file));
+        assertArrayEquals(LabHttpServer.bigBodySha256(bytes), LabHttpServer.sha256(file));
         long frames = forwarder.counters().get(Counter.FORWARDED) - framesBefore;
         long allocated = forwarder.allocatedBytes() - allocatedBefore;
         assertTrue(frames > 100, "the client's ACKs went through the forwarder: " + frames);
         assertTrue(allocated < 16 * 1024, "forwarding thread allocated " + allocated + " bytes for " + frames
                 + " frames");
-    }
-
-    private static byte[] sha256(Path file) throws Exception {
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[1 << 16];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                sha.update(buffer, 0, n);
-            }
-        }
-        return sha.digest();
     }
 
     @Test
