@@ -64,6 +64,8 @@ public final class Forwarder implements AutoCloseable {
     private final ConcurrentLinkedQueue<Consumer<ForwardingEngine>> work = new ConcurrentLinkedQueue<>();
     private long[] lastResolveNs;
     private final ForwardingEngine engine;
+    /** NAT clients' MACs by address; outlives stop and start, so a fail-back finds them. */
+    private final ClientMacCache clientMacCache = new ClientMacCache();
     private volatile boolean closing;
     /** The rings the thread should forward on; null: idle. Written by start/stop. */
     private volatile DataPath requested;
@@ -161,7 +163,7 @@ public final class Forwarder implements AutoCloseable {
             long serverMac = EthernetFrame.macOf(Links.macAddress(config.serverInterface()));
             rtnl = RtNetlink.open();
             FrameProcessor processor = new FrameProcessor(engine, counters, clientMac, serverMac, config.mtuBytes(),
-                    config.tunnelSourceV4(), config.tunnelSourceV6());
+                    config.tunnelSourceV4(), config.tunnelSourceV6(), clientMacCache);
             path = new DataPath(clientRing, serverRing, rtnl, rtnl.linkIndex(config.serverInterface()), processor);
         } catch (IOException | RuntimeException e) {
             closeQuietly(clientRing, serverRing, rtnl);

@@ -60,6 +60,7 @@ public final class FrameProcessor {
     private long[] serverMacs;
     private boolean[] serverMacWanted;
     private final long[] clientMacs;
+    private final ClientMacCache clientMacCache;
     private boolean anyNat;
     private final int mtuBytes;
     private final long tunnelSourceV4Low;
@@ -94,6 +95,14 @@ public final class FrameProcessor {
 
     public FrameProcessor(ForwardingEngine engine, ForwarderCounters counters, long clientSideMac,
             long serverSideMac, int mtuBytes, InetAddress tunnelSourceV4, InetAddress tunnelSourceV6) {
+        this(engine, counters, clientSideMac, serverSideMac, mtuBytes, tunnelSourceV4, tunnelSourceV6,
+                new ClientMacCache());
+    }
+
+    /** As above, with the forwarder's client MAC cache, which outlives a processor (stop and start). */
+    FrameProcessor(ForwardingEngine engine, ForwarderCounters counters, long clientSideMac, long serverSideMac,
+            int mtuBytes, InetAddress tunnelSourceV4, InetAddress tunnelSourceV6, ClientMacCache clientMacCache) {
+        this.clientMacCache = clientMacCache;
         this.engine = engine;
         this.connections = engine.connections();
         this.counters = counters;
@@ -179,8 +188,9 @@ public final class FrameProcessor {
                 PacketRewriter.directRoute(view, mac, serverSideMac);
                 return inPlace(Counter.FORWARDED);
             case NAT:
-                clientMacs[engine.lastConnection()] = EthernetFrame.mac(view.buffer(),
-                        view.frameOffset() + EthernetFrame.SOURCE);
+                long clientMac = EthernetFrame.mac(view.buffer(), view.frameOffset() + EthernetFrame.SOURCE);
+                clientMacs[engine.lastConnection()] = clientMac;
+                clientMacCache.learn(view.sourceHigh(), view.sourceLow(), clientMac);
                 PacketRewriter.natToServer(view, server.addressHigh(), server.addressLow(), server.port(), mac,
                         serverSideMac);
                 return inPlace(Counter.FORWARDED);
@@ -212,8 +222,14 @@ public final class FrameProcessor {
     private int toClient(int entry, boolean partialChecksum) {
         long mac = clientMacs[entry];
         if (mac == EthernetFrame.NO_MAC) {
-            counters.increment(Counter.DROP_NO_CLIENT_MAC);
-            return DROP;
+            // A connection learnt by sync, or from before the rings reopened: the client's
+            // address has most likely been seen on another connection.
+            mac = clientMacCache.lookup(view.destinationHigh(), view.destinationLow());
+            if (mac == EthernetFrame.NO_MAC) {
+                counters.increment(Counter.DROP_NO_CLIENT_MAC);
+                return DROP;
+            }
+            clientMacs[entry] = mac;
         }
         if (partialChecksum) {
             PacketRewriter.completeChecksum(view);

@@ -139,6 +139,31 @@ class FrameProcessorTest {
     }
 
     @Test
+    void shouldSendTheReplyOfASyncedNatConnectionToTheMacItsClientWasSeenWith() throws Exception {
+        ClientMacCache cache = new ClientMacCache();
+        // A processor of a forwarder (the rings reopened) over an engine that learnt a
+        // connection by sync: its entry has no client MAC, the client was seen on another one.
+        VirtualService service = VirtualService.of(Protocol.TCP, InetAddress.getByName("198.51.100.10"), 80,
+                SchedulerSpec.of(SchedulerName.RR), List.of(new RealServer(InetAddress.getByName("198.51.100.21"),
+                        8080, 1, ForwardingMethod.NAT))).withForwarding(ForwardingMethod.NAT);
+        ForwardingEngine engine = new ForwardingEngine(new ServiceTable(List.of(service)), 1000,
+                ConnectionTimeouts.IPVS_DEFAULTS, T0);
+        FrameProcessor p = new FrameProcessor(engine, counters, DIRECTOR_MAC, DIRECTOR_MAC, 1500, null, null, cache);
+        p.setServerMac(0, SERVER_MAC);
+        ByteBuffer other = tcp(CLIENT, 41000, VIP, 80, CLIENT_MAC, DIRECTOR_MAC, 20);
+        assertEquals(FrameProcessor.SEND_IN_PLACE, p.onFrame(other, 0, other.capacity(), 0, false, tx, T0));
+        engine.connections().upsertSynced(6, false, 0, IpAddresses.ipv4Low(CLIENT), 40000, 0,
+                IpAddresses.ipv4Low(VIP), 80, 0, io.tandem.director.conn.TcpStates.ESTABLISHED,
+                io.tandem.director.conn.ConnectionTable.INDEX_REPLIES, 900_000_000_000L, T0);
+
+        ByteBuffer reply = tcp(SERVER, 8080, CLIENT, 40000, SERVER_MAC, DIRECTOR_MAC, 100);
+        assertEquals(FrameProcessor.SEND_IN_PLACE, p.onFrame(reply, 0, reply.capacity(), 1, false, tx, T0),
+                "a download's data must not wait for a packet the client has no reason to send");
+        assertEquals(CLIENT_MAC, EthernetFrame.mac(reply, 0));
+        assertEquals(0, counters.get(Counter.DROP_NO_CLIENT_MAC));
+    }
+
+    @Test
     void shouldBuildAnIpipFrameForTunnelServers() throws Exception {
         FrameProcessor p = processor(ForwardingMethod.TUNNEL, counters, InetAddress.getByName("198.51.100.3"));
         ByteBuffer b = tcp(CLIENT, 40000, VIP, 80, CLIENT_MAC, DIRECTOR_MAC, 20);
