@@ -114,7 +114,7 @@ class ConnectionSyncLabTest extends LabTestBase {
         PollerLog poller = lab.startPoller(10, 120);
         await().atMost(WAIT).until(() -> "d1".equals(poller.lastName()));
         Path streams1 = lab.work().resolve("streams-1.log");
-        Process client1 = lab.startStreamClient(streams1, 500, 40, 20);
+        Process client1 = lab.startStreamClient(streams1, 500, 30, 20);
         await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> DirectorLab.streamStarted(streams1));
         long started1 = System.nanoTime();
         Path big1 = lab.work().resolve("big-1.bin");
@@ -129,7 +129,7 @@ class ConnectionSyncLabTest extends LabTestBase {
         long gap1 = poller.gapMillisUntilFirst("d2", before1);
 
         Path streams2 = lab.work().resolve("streams-2.log");
-        Process client2 = lab.startStreamClient(streams2, 100, 20, 20);
+        Process client2 = lab.startStreamClient(streams2, 100, 18, 20);
         await().atMost(WAIT).until(() -> DirectorLab.streamStarted(streams2));
         Path big2 = lab.work().resolve("big-2.bin");
         Process download2 = startDownload(big2);
