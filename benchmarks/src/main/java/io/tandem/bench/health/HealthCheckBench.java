@@ -15,7 +15,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -76,7 +76,7 @@ public final class HealthCheckBench {
     private static void run(Process fleet, int count, int seconds, long intervalMillis, List<String> addresses,
             int portsPerAddress, String mode) throws Exception {
         List<CheckedServer> servers = new ArrayList<>(count);
-        Map<CheckedServer, Integer> index = new HashMap<>();
+        Map<CheckedServer, Integer> index = new IdentityHashMap<>();
         Duration interval = Duration.ofMillis(intervalMillis);
         CheckDefinition connect = CheckDefinition.builder(CheckType.CONNECT, Service.NONE).interval(interval)
                 .timeout(interval).build();
@@ -115,6 +115,7 @@ public final class HealthCheckBench {
             monitor.start();
             monitor.update(servers);
             Thread.sleep(TimeUnit.NANOSECONDS.toMillis(WARMUP_NANOS));
+            long threadsCpu0 = checkerThreadsCpu();
             long cpu0 = os.getProcessCpuTime();
             long fleetCpu0 = fleetCpu(fleet);
             long t0 = System.nanoTime();
@@ -123,20 +124,37 @@ public final class HealthCheckBench {
             measuring.set(false);
             long wall = System.nanoTime() - t0;
             long cpu = os.getProcessCpuTime() - cpu0;
+            long threadsCpu = checkerThreadsCpu() - threadsCpu0;
             long fleetCpu = fleetCpu(fleet) - fleetCpu0;
             List<ServerStatus> snapshot = monitor.snapshot();
             long up = snapshot.stream().filter(ServerStatus::up).count();
-            report(count, seconds, intervalMillis, wall, cpu, fleetCpu, checks, failures, latency, lateness, up);
+            System.out.printf("transport=%s maxInFlight=%d descriptor limit=%d%n", ProbeSet.epoll() ? "epoll" : "nio",
+                    probes.maxInFlight(), ((com.sun.management.UnixOperatingSystemMXBean) os).getMaxFileDescriptorCount());
+            report(count, seconds, intervalMillis, wall, cpu, threadsCpu, fleetCpu, checks, failures, latency, lateness,
+                    up);
             snapshot.stream().filter(st -> Boolean.FALSE.equals(st.lastOk())).limit(3)
                     .forEach(st -> System.out.println("e.g. failed: " + st.lastReason()));
         }
+    }
+
+    /** CPU time of the monitor's thread and the probes' event loop (the checker without JIT and GC). */
+    private static long checkerThreadsCpu() {
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (t != null && t.getThreadName().startsWith("tandem-health")) {
+                sum += Math.max(0, threads.getThreadCpuTime(t.getThreadId()));
+            }
+        }
+        return sum;
     }
 
     private static long fleetCpu(Process fleet) {
         return fleet.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
     }
 
-    private static void report(int count, int seconds, long intervalMillis, long wall, long cpu, long fleetCpu,
+    private static void report(int count, int seconds, long intervalMillis, long wall, long cpu, long threadsCpu,
+            long fleetCpu,
             int[] checks, int[] failures, long[] latency, long[] lateness, long up) {
         long total = 0;
         long failed = 0;
@@ -157,8 +175,9 @@ public final class HealthCheckBench {
         System.out.printf("checks=%d (%.0f/s) failed=%d; servers up at the end=%d%n", total, total / (wall / 1e9), failed, up);
         System.out.printf("checks per server: min=%d max=%d expected=%d; servers checked fewer than %d times: %d%n",
                 min, max, expected, expected - 1, starved);
-        System.out.printf("checker CPU: %.3f cores (%.1f s CPU in %.1f s); server CPU: %.3f cores%n",
-                cpu / (double) wall, cpu / 1e9, wall / 1e9, fleetCpu / (double) wall);
+        System.out.printf("checker CPU: %.3f cores (%.1f s CPU in %.1f s), of which its threads %.3f cores;"
+                + " server CPU: %.3f cores%n", cpu / (double) wall, cpu / 1e9, wall / 1e9, threadsCpu / (double) wall,
+                fleetCpu / (double) wall);
         System.out.printf("check latency: p50=%s p99=%s p99.9=%s max=%s%n", pct(latency, 0.50), pct(latency, 0.99),
                 pct(latency, 0.999), pct(latency, 1.0));
         System.out.printf("start lateness: p50=%s p99=%s max=%s%n", pct(lateness, 0.50), pct(lateness, 0.99),
