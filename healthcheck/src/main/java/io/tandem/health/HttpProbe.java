@@ -1,6 +1,5 @@
 package io.tandem.health;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -42,15 +41,15 @@ final class HttpProbe implements Probe {
     static final int MAX_BODY_BYTES = 1 << 20;
 
     private final LoopStarter.Ring loops;
-    private final Bootstrap[] bootstraps;
+    private final TcpBootstraps.PerLoop bootstraps;
     private final SslContext insecureTls;
     private final SslContext verifyingTls;
     /** Compiled {@code receive=} expressions: as many as the configuration has, compiled once. */
     private final Map<String, Pattern> patterns = new ConcurrentHashMap<>();
 
-    HttpProbe(Bootstrap bootstrap, LoopStarter.Ring loops, SslContext insecureTls, SslContext verifyingTls) {
+    HttpProbe(TcpBootstraps tcp, LoopStarter.Ring loops, SslContext insecureTls, SslContext verifyingTls) {
         this.loops = loops;
-        this.bootstraps = loops.bind(bootstrap);
+        this.bootstraps = tcp.bind(loops, null, true);
         this.insecureTls = insecureTls;
         this.verifyingTls = verifyingTls;
     }
@@ -81,7 +80,7 @@ final class HttpProbe implements Probe {
             if (finished.get()) {
                 return;
             }
-            ChannelFuture f = bootstraps[starter.index()].clone().handler(new ChannelInitializer<Channel>() {
+            ChannelFuture f = bootstraps.get(starter, target).clone().handler(new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(Channel ch) {
                     if (tls) {

@@ -13,6 +13,7 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
@@ -21,6 +22,7 @@ import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.RejectedExecutionHandlers;
 import java.lang.management.ManagementFactory;
+import java.nio.channels.spi.SelectorProvider;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -102,11 +104,16 @@ public final class ProbeSet implements Probe.Selector, AutoCloseable {
         this.group = new CheckLoopGroup(eventLoopThreads, new DefaultThreadFactory("tandem-health-io", true),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         this.ownedPool = owned ? blocking : null;
-        Bootstrap tcp = new Bootstrap().group(group).channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
-                .option(ChannelOption.TCP_NODELAY, true)
+        // Netty sets TCP_NODELAY itself; the monitor's deadline cancels a hung connect, so no timer
+        // per connection; a socket of the target's own family (a dual-stack one costs two calls more)
+        Bootstrap tcp = new Bootstrap().group(group)
                 .option(ChannelOption.SO_LINGER, 0)
-                // the monitor's deadline cancels a hung connect: no timer per connection
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0);
+        TcpBootstraps tcps = new TcpBootstraps(
+                tcp.clone().channelFactory(() -> epoll ? new EpollSocketChannel(SocketProtocolFamily.INET)
+                        : new NioSocketChannel(SelectorProvider.provider(), SocketProtocolFamily.INET)),
+                tcp.clone().channelFactory(() -> epoll ? new EpollSocketChannel(SocketProtocolFamily.INET6)
+                        : new NioSocketChannel(SelectorProvider.provider(), SocketProtocolFamily.INET6)));
         LoopStarter.Ring loops = new LoopStarter.Ring(group);
         Bootstrap udp = new Bootstrap().group(group).channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class);
         SslContext insecure;
@@ -120,8 +127,8 @@ public final class ProbeSet implements Probe.Selector, AutoCloseable {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw new IllegalStateException("cannot set up TLS for health checks: " + e.getMessage(), e);
         }
-        this.tcpConnect = new TcpConnectProbe(tcp, loops);
-        this.http = new HttpProbe(tcp, loops, insecure, verifying);
+        this.tcpConnect = new TcpConnectProbe(tcps, loops);
+        this.http = new HttpProbe(tcps, loops, insecure, verifying);
         this.negotiate = new NegotiateProbes(blocking, udp);
         this.udpConnect = new UdpConnectProbe(blocking);
         this.ping = new PingProbe(blocking);

@@ -1,6 +1,5 @@
 package io.tandem.health;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -16,11 +15,12 @@ final class TcpConnectProbe implements Probe {
     private static final ChannelHandler NOTHING = new Nothing();
 
     private final LoopStarter.Ring loops;
-    private final Bootstrap[] bootstraps;
+    private final TcpBootstraps.PerLoop bootstraps;
 
-    TcpConnectProbe(Bootstrap bootstrap, LoopStarter.Ring loops) {
+    TcpConnectProbe(TcpBootstraps tcp, LoopStarter.Ring loops) {
         this.loops = loops;
-        this.bootstraps = loops.bind(bootstrap.clone().handler(NOTHING));
+        // nothing is read: no read interest to register once connected
+        this.bootstraps = tcp.bind(loops, NOTHING, false);
     }
 
     @Override
@@ -32,7 +32,7 @@ final class TcpConnectProbe implements Probe {
             if (a.cancelled) {
                 return;
             }
-            ChannelFuture f = bootstraps[starter.index()].connect(target);
+            ChannelFuture f = bootstraps.get(starter, target).connect(target);
             a.future = f;
             f.addListener((ChannelFuture cf) -> {
                 if (cf.isSuccess()) {
