@@ -109,7 +109,7 @@ public final class HealthCheckBench {
         AtomicBoolean measuring = new AtomicBoolean();
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        try (ProbeSet probes = new ProbeSet(Integer.getInteger("loops", 1), 4, null);
+        try (ProbeSet probes = new ProbeSet(Integer.getInteger("loops", ProbeSet.DEFAULT_EVENT_LOOP_THREADS), 4, null);
              HealthMonitor monitor = new HealthMonitor((s, up, reason) -> { }, System::nanoTime, probes,
                      (s, ok, latencyNanos, lateNanos) -> {
                          if (!measuring.get()) {
@@ -139,7 +139,8 @@ public final class HealthCheckBench {
             long fleetCpu = fleetCpu(fleet) - fleetCpu0;
             List<ServerStatus> snapshot = monitor.snapshot();
             long up = snapshot.stream().filter(ServerStatus::up).count();
-            System.out.printf("transport=%s maxInFlight=%d descriptor limit=%d%n", ProbeSet.epoll() ? "epoll" : "nio",
+            System.out.printf("transport=%s event loops=%d maxInFlight=%d descriptor limit=%d%n",
+                    ProbeSet.epoll() ? "epoll" : "nio", Integer.getInteger("loops", ProbeSet.DEFAULT_EVENT_LOOP_THREADS),
                     probes.maxInFlight(), ((com.sun.management.UnixOperatingSystemMXBean) os).getMaxFileDescriptorCount());
             CheckType[] kinds = new CheckType[count];
             for (int i = 0; i < count; i++) {
