@@ -17,6 +17,12 @@ import java.util.function.LongSupplier;
  * on a Netty event loop or a bounded pool (see {@link ProbeSet}) and hand results back through a
  * queue. {@link #update}, {@link #snapshot} and {@link #close} may be called from any thread.
  *
+ * <p>At most {@link Probe.Selector#maxInFlight()} checks run at once; a due check that does not
+ * fit waits, and its deadline counts from when it starts. Servers whose last check failed may
+ * hold only half the slots, so a mass of hung servers delays its own checks, not the others'. The
+ * schedule has a granularity of {@link #TICK_NANOS}: checks due within it start together, which
+ * keeps the thread's wake-ups to about 500 a second at 10,000 servers.
+ *
  * <pre>
  *   try (ProbeSet probes = new ProbeSet();
  *        HealthMonitor monitor = new HealthMonitor(listener, System::nanoTime, probes)) {

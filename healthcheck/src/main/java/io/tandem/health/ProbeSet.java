@@ -46,14 +46,16 @@ import javax.net.ssl.TrustManagerFactory;
  * <p>Checks in flight are capped ({@link #maxInFlight()}): each holds a file descriptor until it
  * ends, so a fleet of hung servers must not exhaust the process's descriptors. The default cap is
  * half the process's descriptor limit ({@code RLIMIT_NOFILE}), at most {@link #MAX_IN_FLIGHT_CEILING};
- * the engine queues what does not fit (see {@link HealthMonitor}).
+ * the monitor queues what does not fit (see {@link HealthMonitor}). tandemd at 10,000 servers
+ * wants {@code LimitNOFILE=} well above that (65536): a full cap of 10,000 hung checks plus the
+ * daemon's own descriptors.
  */
 public final class ProbeSet implements Probe.Selector, AutoCloseable {
     /** Default size of the blocking pool: enough for many slow servers, bounded for a hung fleet. */
     public static final int DEFAULT_BLOCKING_THREADS = 32;
     /**
      * Default event-loop threads: two where there are two cores. 10,000 checks a second cost about
-     * 0.8 of a core (BENCHMARKS.md); on one loop that is near saturation and answers queue for up
+     * 0.8 of a core (scripts/bench-health); on one loop that is near saturation and answers queue for up
      * to a second, on two each loop has room and the p99 stays under 100 ms for the same CPU.
      */
     public static final int DEFAULT_EVENT_LOOP_THREADS = Math.min(2, Runtime.getRuntime().availableProcessors());
