@@ -33,6 +33,18 @@ import java.util.regex.Pattern;
  * {@code #} starts a comment outside double quotes. A column-0 line after a block ends the
  * block. Every directive either parses into the model or is a {@link ConfigException} naming
  * file:line; directives may not be repeated, except {@code real=} and {@code execute=}.
+ *
+ * <p>Tandem extensions (ldirectord has none of these; they are kept in {@link CheckSpec#other()}):
+ * <ul>
+ *   <li>{@code rise=N}: checks in a row that must pass before a down real server comes up
+ *       (ldirectord brings it up on the first; keepalived's {@code rise}/{@code alpha});</li>
+ *   <li>{@code fall=N}: failures in a row that take an up server down (ldirectord calls it
+ *       {@code failurecount}, which {@code fall=} overrides; keepalived's {@code fall});</li>
+ *   <li>{@code httpstatus=NNN}: the one HTTP status an http/https check accepts (ldirectord
+ *       accepts any 2xx; keepalived's {@code status_code});</li>
+ *   <li>{@code verifycert=yes|no}: whether an https check verifies the server's certificate and
+ *       host name (ldirectord never does; default no).</li>
+ * </ul>
  */
 public final class DirectorCfParser {
     private static final Set<String> SCHEDULERS = Set.of("rr", "wrr", "lc", "wlc", "sed", "nq", "dh", "sh", "mh");
@@ -52,7 +64,8 @@ public final class DirectorCfParser {
     private static final Set<String> BLOCK = Set.of("real", "scheduler", "protocol", "persistent", "netmask",
             "quiescent", "fallback", "checktype", "service", "request", "receive", "virtualhost", "login", "passwd",
             "database", "secret", "checkport", "checktimeout", "negotiatetimeout", "checkinterval", "failurecount",
-            "httpmethod", "emailalert", "checkcommand", "cleanstop", "ops", "servicename", "comment");
+            "httpmethod", "emailalert", "checkcommand", "cleanstop", "ops", "servicename", "comment",
+            "rise", "fall", "httpstatus", "verifycert");
     /** Block directives kept raw in {@link CheckSpec#other()}. */
     private static final Set<String> OTHER_CHECK = Set.of("login", "passwd", "database", "secret", "httpmethod",
             "emailalert", "checkcommand", "cleanstop", "ops", "servicename", "comment");
@@ -317,6 +330,9 @@ public final class DirectorCfParser {
                 case "failurecount" -> failurecount = positive(number, key, v);
                 case "httpmethod" -> other.put(key, oneOf(number, key, v, HTTP_METHODS));
                 case "cleanstop", "ops" -> other.put(key, yesNo(number, key, v) ? "yes" : "no");
+                case "rise", "fall" -> other.put(key, String.valueOf(positive(number, key, v)));
+                case "httpstatus" -> other.put(key, String.valueOf(httpStatus(number, v)));
+                case "verifycert" -> other.put(key, yesNo(number, key, v) ? "yes" : "no");
                 default -> {
                     if (!OTHER_CHECK.contains(key)) {
                         throw new IllegalStateException(key);
@@ -564,6 +580,13 @@ public final class DirectorCfParser {
     private int positive(int number, String key, String v) throws ConfigException {
         if (!NUMBER.matcher(v).matches() || Long.parseLong(v) < 1 || Long.parseLong(v) > Integer.MAX_VALUE) {
             throw new ConfigException(file, number, key + "=" + v + " must be a whole number >= 1");
+        }
+        return Integer.parseInt(v);
+    }
+
+    private int httpStatus(int number, String v) throws ConfigException {
+        if (!NUMBER.matcher(v).matches() || Long.parseLong(v) < 100 || Long.parseLong(v) > 599) {
+            throw new ConfigException(file, number, "httpstatus=" + v + " must be an HTTP status code 100..599");
         }
         return Integer.parseInt(v);
     }

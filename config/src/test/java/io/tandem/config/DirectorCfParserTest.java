@@ -523,4 +523,38 @@ class DirectorCfParserTest {
         assertEquals(dir + ": cannot read: is a directory", e.getMessage());
         assertEquals(0, e.line());
     }
+
+    @Test
+    void shouldAcceptTandemsRiseFallHttpstatusAndVerifycert() throws Exception {
+        VirtualServiceSpec v = only(block("real=198.51.100.21:80 gate", "service=https", "rise=3", "fall=2",
+                "httpstatus=204", "verifycert=yes"));
+        assertEquals("3", v.check().other().get("rise"));
+        assertEquals("2", v.check().other().get("fall"));
+        assertEquals("204", v.check().other().get("httpstatus"));
+        assertEquals("yes", v.check().other().get("verifycert"));
+    }
+
+    @Test
+    void shouldRejectARiseOrFallThatIsNotAPositiveNumber() throws IOException {
+        assertRejected(block("rise=0"), 2, "rise=0 must be a whole number >= 1");
+        assertRejected(block("real=198.51.100.21:80 gate", "fall=two"), 3, "fall=two must be a whole number >= 1");
+    }
+
+    @Test
+    void shouldRejectARepeatedRise() throws IOException {
+        Path file = write(block("rise=2", "rise=3"));
+        ConfigException e = assertThrows(ConfigException.class, () -> DirectorCfParser.load(file));
+        assertEquals(3, e.line());
+    }
+
+    @Test
+    void shouldRejectAnHttpstatusOutsideTheStatusCodes() throws IOException {
+        assertRejected(block("httpstatus=99"), 2, "httpstatus=99 must be an HTTP status code 100..599");
+        assertRejected(block("httpstatus=2xx"), 2, "httpstatus=2xx must be an HTTP status code 100..599");
+    }
+
+    @Test
+    void shouldRejectAVerifycertThatIsNotYesOrNo() throws IOException {
+        assertRejected(block("verifycert=true"), 2, "verifycert=true is not one of yes, no");
+    }
 }

@@ -69,15 +69,20 @@ public abstract class BlockingProbe implements Probe {
     }
 
     /** A one-line description of why a check threw. */
+    private static final java.util.regex.Pattern NATIVE_ERROR =
+            java.util.regex.Pattern.compile("^[a-zA-Z]+\\(\\.\\.\\) failed with error\\(-?[0-9]+\\): ");
+
     static String explain(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root
                 && (root.getMessage() == null || root instanceof java.util.concurrent.ExecutionException)) {
             root = root.getCause();
         }
-        String message = root.getMessage() == null ? "" : root.getMessage();
+        // epoll's native errors read "finishConnect(..) failed with error(-111): Connection refused: host/a:p"
+        String message = root.getMessage() == null ? "" : NATIVE_ERROR.matcher(root.getMessage()).replaceFirst("");
         if (root instanceof ConnectException) {
-            return "connection refused" + (message.isEmpty() || message.startsWith("Connection refused") ? "" : " (" + message + ")");
+            return message.isEmpty() || message.startsWith("Connection refused") ? "connection refused"
+                    : "connect failed: " + message;
         }
         if (root instanceof SocketTimeoutException) {
             return "timed out (" + message + ")";

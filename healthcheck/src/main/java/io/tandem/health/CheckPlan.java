@@ -26,6 +26,8 @@ import java.util.Map;
  *   <li>{@code fall} (failures in a row that take a server down) is {@code failurecount};
  *       {@code rise} is 1 (ldirectord brings a server up on its first success); {@code rise=} and
  *       {@code fall=}, where the config carries them, override both;</li>
+ *   <li>{@code httpstatus=} (Tandem's) is the only status an HTTP check accepts, else any 2xx;
+ *       {@code verifycert=yes} (Tandem's) makes HTTPS checks verify the certificate;</li>
  *   <li>a real server's own request/receive override the block's; {@code emailalert} of the block,
  *       else the global one; {@code quiescent} of the block, else the global one.</li>
  * </ul>
@@ -126,6 +128,8 @@ public final class CheckPlan {
                 .rise(rise)
                 .fall(fall)
                 .httpMethod(other.getOrDefault("httpmethod", "GET"))
+                .expectedStatus(other.get("httpstatus") == null ? 0 : Integer.parseInt(other.get("httpstatus")))
+                .verifyTls("yes".equals(other.get("verifycert")))
                 .login(other.get("login"))
                 .passwd(other.get("passwd"))
                 .database(other.get("database"))

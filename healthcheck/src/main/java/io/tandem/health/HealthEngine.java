@@ -1,5 +1,6 @@
 package io.tandem.health;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -24,6 +25,13 @@ import org.slf4j.LoggerFactory;
  * {@code negotiatetimeout} for negotiate): when it passes the check fails and is
  * cancelled, whatever the probe does, so one hung server cannot hold up the others. Servers added
  * together have their first checks spread evenly over their interval.
+ *
+ * <p>Checks in flight are capped at the selector's {@link Probe.Selector#maxInFlight()} (each may
+ * hold a socket): a due check that does not fit waits in a queue, and its deadline counts from
+ * when it really starts. Servers whose last check failed (suspects: often hung, so each holds
+ * its slot until the deadline) may hold at most half the slots and wait in a queue of their own,
+ * behind the others: a mass of hung servers slows its own checks down, never the healthy ones.
+ * How long a check waited shows in {@link CheckObserver}'s lateness.
  */
 final class HealthEngine {
     private static final Logger LOG = LoggerFactory.getLogger(HealthEngine.class);
@@ -39,18 +47,36 @@ final class HealthEngine {
     private final PriorityQueue<Timer> due = new PriorityQueue<>();
     private final PriorityQueue<Timer> deadlines = new PriorityQueue<>();
     private final Queue<Completion> results = new ConcurrentLinkedQueue<>();
+    private final int maxInFlight;
+    private final long tickNanos;
+    private final int maxSuspectsInFlight;
+    private final ArrayDeque<ServerHealth> waiting = new ArrayDeque<>();
+    private final ArrayDeque<ServerHealth> waitingSuspects = new ArrayDeque<>();
+    private int inFlight;
+    private int suspectsInFlight;
 
     HealthEngine(HealthListener listener, LongSupplier clockNanos, Probe.Selector probes, Runnable wakeup) {
-        this(listener, clockNanos, probes, wakeup, CheckObserver.NONE);
+        this(listener, clockNanos, probes, wakeup, CheckObserver.NONE, 0);
     }
 
+    /**
+     * @param wakeup    called (on a probe's thread) after each result is queued
+     * @param tickNanos how early a check may start, so that checks due close together start in one
+     *                  pass; 0 starts each exactly when due
+     */
     HealthEngine(HealthListener listener, LongSupplier clockNanos, Probe.Selector probes, Runnable wakeup,
-            CheckObserver observer) {
+            CheckObserver observer, long tickNanos) {
+        this.tickNanos = tickNanos;
         this.observer = observer;
         this.listener = listener;
         this.clockNanos = clockNanos;
         this.probes = probes;
         this.wakeup = wakeup;
+        this.maxInFlight = probes.maxInFlight();
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("maxInFlight=" + maxInFlight + " must be >= 1");
+        }
+        this.maxSuspectsInFlight = Math.max(1, maxInFlight / 2);
     }
 
     /** Replaces the set of servers: equal ones keep their state, new ones start down, others go. */
@@ -70,6 +96,7 @@ final class HealthEngine {
         for (ServerHealth gone : servers.values()) {
             gone.removed = true;
             gone.cancel.cancel();
+            release(gone);
         }
         servers.clear();
         servers.putAll(kept);
@@ -83,7 +110,9 @@ final class HealthEngine {
     }
 
     /**
-     * Applies finished results, fails late checks, starts due ones.
+     * Applies finished results, fails late checks, starts due ones (those due within the next
+     * tick too: with thousands of servers, checks due a few hundred microseconds apart start in one
+     * pass, one hand-over to the event loop, instead of one wake-up each).
      *
      * @return the clock reading at which it wants to run again
      */
@@ -104,13 +133,15 @@ final class HealthEngine {
                         nowNanos);
             }
         }
-        while ((t = due.peek()) != null && t.atNanos - nowNanos <= 0) {
+        long horizonNanos = nowNanos + tickNanos;
+        while ((t = due.peek()) != null && t.atNanos - horizonNanos <= 0) {
             due.poll();
             ServerHealth h = t.health;
-            if (!h.removed && !h.inFlight && h.dueNanos == t.atNanos) {
-                start(h, nowNanos);
+            if (!h.removed && !h.inFlight && !h.waiting && h.dueNanos == t.atNanos) {
+                admit(h, nowNanos);
             }
         }
+        startWaiting(nowNanos);
         dropStale();
         long next = nowNanos + IDLE_NANOS;
         if ((t = due.peek()) != null && t.atNanos - next < 0) {
@@ -119,19 +150,74 @@ final class HealthEngine {
         if ((t = deadlines.peek()) != null && t.atNanos - next < 0) {
             next = t.atNanos;
         }
-        return next;
+        // a deadline is noticed up to a tick late rather than waking the thread for each one
+        return next - horizonNanos < 0 ? horizonNanos : next;
     }
 
     /** Removes timers at the heads of the queues that no longer mean anything (lazy deletion). */
     private void dropStale() {
         Timer t;
-        while ((t = due.peek()) != null && (t.health.removed || t.health.inFlight || t.health.dueNanos != t.atNanos)) {
+        while ((t = due.peek()) != null && (t.health.removed || t.health.inFlight || t.health.waiting
+                || t.health.dueNanos != t.atNanos)) {
             due.poll();
         }
         while ((t = deadlines.peek()) != null
                 && (t.health.removed || !t.health.inFlight || t.health.attempt != t.attempt)) {
             deadlines.poll();
         }
+    }
+
+    /** Starts {@code h} now if a slot is free and nobody of its kind is queued; else queues it. */
+    private void admit(ServerHealth h, long nowNanos) {
+        boolean suspect = Boolean.FALSE.equals(h.lastOk);
+        boolean fits = suspect
+                ? waitingSuspects.isEmpty() && inFlight < maxInFlight && suspectsInFlight < maxSuspectsInFlight
+                : waiting.isEmpty() && inFlight < maxInFlight;
+        if (fits) {
+            start(h, suspect, nowNanos);
+        } else {
+            h.waiting = true;
+            (suspect ? waitingSuspects : waiting).add(h);
+        }
+    }
+
+    /** Starts queued checks while slots are free: the others first, then suspects. */
+    private void startWaiting(long nowNanos) {
+        ServerHealth h;
+        while (inFlight < maxInFlight && (h = waiting.poll()) != null) {
+            h.waiting = false;
+            if (!h.removed) {
+                start(h, false, nowNanos);
+            }
+        }
+        while (inFlight < maxInFlight && suspectsInFlight < maxSuspectsInFlight && (h = waitingSuspects.poll()) != null) {
+            h.waiting = false;
+            if (!h.removed) {
+                start(h, true, nowNanos);
+            }
+        }
+    }
+
+    /** Frees the slot of {@code h}'s running check, if it has one. */
+    private void release(ServerHealth h) {
+        if (!h.inFlight) {
+            return;
+        }
+        h.inFlight = false;
+        inFlight--;
+        if (h.suspectSlot) {
+            suspectsInFlight--;
+        }
+    }
+
+    /** Checks running now (for tests). */
+    int inFlight() {
+        return inFlight;
+    }
+
+    /** Checks due but waiting for a slot (for tests). */
+    int waiting() {
+        return waiting.size() + waitingSuspects.size();
     }
 
     /** Whether a result is waiting for {@link #doWork()}. */
@@ -152,10 +238,13 @@ final class HealthEngine {
         for (ServerHealth h : servers.values()) {
             h.removed = true;
             h.cancel.cancel();
+            release(h);
         }
         servers.clear();
         due.clear();
         deadlines.clear();
+        waiting.clear();
+        waitingSuspects.clear();
     }
 
     private void schedule(ServerHealth h, long atNanos) {
@@ -163,7 +252,7 @@ final class HealthEngine {
         due.add(new Timer(atNanos, h, 0));
     }
 
-    private void start(ServerHealth h, long nowNanos) {
+    private void start(ServerHealth h, boolean suspect, long nowNanos) {
         CheckDefinition check = h.server.check();
         h.started++;
         CheckType kind = check.type();
@@ -174,6 +263,11 @@ final class HealthEngine {
                 ? check.negotiateTimeout() : check.connectTimeout()).toNanos();
         h.kind = kind;
         h.inFlight = true;
+        h.suspectSlot = suspect;
+        inFlight++;
+        if (suspect) {
+            suspectsInFlight++;
+        }
         int attempt = ++h.attempt;
         h.startNanos = nowNanos;
         h.deadlineNanos = nowNanos + timeoutNanos;
@@ -197,7 +291,7 @@ final class HealthEngine {
         if (h.removed || !h.inFlight || h.attempt != attempt) {
             return;
         }
-        h.inFlight = false;
+        release(h);
         h.cancel = Probe.Cancellable.NONE;
         long nowNanos = clockNanos.getAsLong();
         observer.onCheck(h.server, ok, atNanos - h.startNanos, h.startNanos - h.dueNanos);

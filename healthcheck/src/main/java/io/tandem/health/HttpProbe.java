@@ -1,11 +1,9 @@
 package io.tandem.health;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -23,6 +21,8 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
@@ -32,18 +32,24 @@ import java.util.regex.Pattern;
  * {@code virtualhost=} or the server's address; up if the status is the expected one (any 2xx
  * unless set) and, for GET, the body matches the {@code receive=} regular expression. HTTPS does
  * not verify the certificate unless the check asks for it; then it also checks the host name
- * ({@code virtualhost=}, else the address) against the certificate. Runs on the Netty event loop.
+ * ({@code virtualhost=}, else the address) against the certificate. Runs on the Netty event loop;
+ * a server that never answers is the engine's to time out (it cancels the check, which closes the
+ * connection), so no timer per check is needed here.
  */
 final class HttpProbe implements Probe {
     /** Bodies larger than this fail the check rather than fill the heap. */
     static final int MAX_BODY_BYTES = 1 << 20;
 
-    private final Bootstrap bootstrap;
+    private final LoopStarter.Ring loops;
+    private final TcpBootstraps.PerLoop bootstraps;
     private final SslContext insecureTls;
     private final SslContext verifyingTls;
+    /** Compiled {@code receive=} expressions: as many as the configuration has, compiled once. */
+    private final Map<String, Pattern> patterns = new ConcurrentHashMap<>();
 
-    HttpProbe(Bootstrap bootstrap, SslContext insecureTls, SslContext verifyingTls) {
-        this.bootstrap = bootstrap;
+    HttpProbe(TcpBootstraps tcp, LoopStarter.Ring loops, SslContext insecureTls, SslContext verifyingTls) {
+        this.loops = loops;
+        this.bootstraps = tcp.bind(loops, null, true);
         this.insecureTls = insecureTls;
         this.verifyingTls = verifyingTls;
     }
@@ -60,7 +66,7 @@ final class HttpProbe implements Probe {
         HttpMethod method = HttpMethod.valueOf(check.httpMethod());
         String path = path(check.request());
         Pattern receive = check.receive() == null || check.receive().isEmpty() || method.equals(HttpMethod.HEAD)
-                ? null : Pattern.compile(check.receive());
+                ? null : patterns.computeIfAbsent(check.receive(), Pattern::compile);
         int expected = check.expectedStatus();
         AtomicBoolean finished = new AtomicBoolean();
         Outcome once = (ok, reason) -> {
@@ -68,44 +74,56 @@ final class HttpProbe implements Probe {
                 done.complete(ok, reason);
             }
         };
-        ChannelFuture f = bootstrap.clone()
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, NettyProbes.millis(timeoutNanos))
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        if (tls) {
-                            SslContext ctx = check.verifyTls() ? verifyingTls : insecureTls;
-                            SslHandler ssl = ctx.newHandler(ch.alloc(), tlsName, target.getPort());
-                            ch.pipeline().addLast(ssl);
-                        }
-                        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_BODY_BYTES),
-                                new ResponseHandler(what, expected, receive, once));
-                    }
-                })
-                .connect(target);
-        f.addListener((ChannelFuture cf) -> {
-            if (!cf.isSuccess()) {
-                if (!cf.isCancelled()) {
-                    once.complete(false, what + ": " + BlockingProbe.explain(cf.cause()));
-                }
+        LoopStarter starter = loops.next();
+        Attempt a = new Attempt();
+        starter.submit(() -> {
+            if (finished.get()) {
                 return;
             }
-            cf.channel().eventLoop().schedule(() -> {
-                once.complete(false, what + ": no answer within " + timeoutNanos / 1_000_000 + " ms");
-                NettyProbes.close(cf.channel());
-            }, timeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-            FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, path);
-            request.headers().set(HttpHeaderNames.HOST, host)
-                    .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
-                    .set(HttpHeaderNames.USER_AGENT, "tandem-healthcheck")
-                    .set(HttpHeaderNames.ACCEPT, "*/*");
-            cf.channel().writeAndFlush(request);
+            ChannelFuture f = bootstraps.get(starter, target).clone().handler(new ChannelInitializer<Channel>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                    if (tls) {
+                        SslContext ctx = check.verifyTls() ? verifyingTls : insecureTls;
+                        SslHandler ssl = ctx.newHandler(ch.alloc(), tlsName, target.getPort());
+                        ch.pipeline().addLast(ssl);
+                    }
+                    ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_BODY_BYTES),
+                            new ResponseHandler(what, expected, receive, once));
+                }
+            }).connect(target);
+            a.future = f;
+            f.addListener((ChannelFuture cf) -> {
+                if (!cf.isSuccess()) {
+                    if (!cf.isCancelled()) {
+                        once.complete(false, what + ": " + BlockingProbe.explain(cf.cause()));
+                    }
+                    return;
+                }
+                FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, path);
+                request.headers().set(HttpHeaderNames.HOST, host)
+                        .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
+                        .set(HttpHeaderNames.USER_AGENT, "tandem-healthcheck")
+                        .set(HttpHeaderNames.ACCEPT, "*/*");
+                cf.channel().writeAndFlush(request);
+            });
         });
         return () -> {
             finished.set(true);
-            f.cancel(false);
-            NettyProbes.close(f.channel());
+            starter.submit(a::abort);
         };
+    }
+
+    /** One check's connection, touched only by the loop. */
+    private static final class Attempt {
+        ChannelFuture future;
+
+        void abort() {
+            if (future != null) {
+                future.cancel(false);
+                NettyProbes.close(future.channel());
+            }
+        }
     }
 
     /** The request path of {@code request=}: a path, a URL's path and query, or {@code /}. */

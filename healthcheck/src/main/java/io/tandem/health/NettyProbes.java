@@ -15,9 +15,4 @@ final class NettyProbes {
             // it closed between the test and the call: nothing left to close
         }
     }
-
-    /** A Netty timeout option from a check's timeout, at least 1 ms. */
-    static int millis(long timeoutNanos) {
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeoutNanos / 1_000_000));
-    }
 }

@@ -36,5 +36,13 @@ public interface Probe {
     interface Selector {
         /** @param kind never {@link CheckType#NEGOTIATE_EVERY_NTH}: the monitor has decided which it is */
         Probe select(CheckedServer server, CheckType kind);
+
+        /**
+         * How many checks may run at once; the monitor queues the rest (each running check may
+         * hold a socket or a thread). Unlimited unless the selector says otherwise.
+         */
+        default int maxInFlight() {
+            return Integer.MAX_VALUE;
+        }
     }
 }

@@ -23,9 +23,12 @@ final class ServerHealth {
     long started;
     boolean removed;
 
-    // scheduling: either due at dueNanos, or in flight
+    // scheduling: due at dueNanos, waiting for a slot, or in flight
     long dueNanos;
+    boolean waiting;
     boolean inFlight;
+    /** The running check holds one of the slots reserved for suspects. */
+    boolean suspectSlot;
     int attempt;
     long startNanos;
     long deadlineNanos;

@@ -131,4 +131,30 @@ class CheckPlanTest {
         assertTrue(e.getMessage().endsWith(":2: real=198.51.100.21 of firewall-mark virtual=7 has no port to check: set checkport="),
                 e.getMessage());
     }
+
+    @Test
+    void shouldTakeTandemsRiseFallHttpstatusAndVerifycert() throws Exception {
+        List<CheckedServer> servers = plan("""
+                failurecount=5
+                virtual=198.51.100.10:443
+                	real=198.51.100.21 gate
+                	rise=3
+                	fall=2
+                	httpstatus=204
+                	verifycert=yes
+                virtual=198.51.100.11:443
+                	real=198.51.100.22 gate
+                """);
+        CheckDefinition strict = servers.get(0).check();
+        assertEquals(Service.HTTPS, strict.service());
+        assertEquals(3, strict.rise());
+        assertEquals(2, strict.fall(), "fall= wins over failurecount");
+        assertEquals(204, strict.expectedStatus());
+        assertTrue(strict.verifyTls());
+        CheckDefinition plain = servers.get(1).check();
+        assertEquals(1, plain.rise());
+        assertEquals(5, plain.fall(), "failurecount without fall=");
+        assertEquals(0, plain.expectedStatus(), "any 2xx");
+        assertEquals(false, plain.verifyTls());
+    }
 }

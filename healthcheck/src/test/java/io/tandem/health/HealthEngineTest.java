@@ -274,4 +274,68 @@ class HealthEngineTest {
             set.close();
         }
     }
+
+    @Test
+    void shouldQueueChecksBeyondTheCapAndStartThemAsSlotsFree() {
+        ManualProbes capped = new ManualProbes(2);
+        HealthEngine e = new HealthEngine((server, up, reason) -> { }, clock::get, capped, () -> { });
+        CheckedServer a = server(21, every(1000).build());
+        CheckedServer b = server(22, every(1000).build());
+        CheckedServer c = server(23, every(1000).build());
+        e.update(List.of(a, b, c));
+        clock.addAndGet(1000 * MS);
+        e.doWork();
+        assertEquals(2, capped.started.size(), "two slots, two checks running");
+        assertEquals(2, e.inFlight());
+        assertEquals(1, e.waiting());
+        clock.addAndGet(700 * MS);
+        capped.last(a).ok();
+        e.doWork();
+        assertEquals(3, capped.started.size(), "a's slot went to c");
+        assertEquals(c, capped.started.get(2).server);
+        clock.addAndGet(800 * MS);
+        e.doWork();
+        ServerStatus cs = e.snapshot().stream().filter(st -> st.server().equals(c)).findFirst().orElseThrow();
+        assertNull(cs.lastOk(), "c's deadline counts from when it started, not from when it was due");
+    }
+
+    @Test
+    void shouldKeepHealthyServersOnScheduleWhileHungOnesHoldSlots() {
+        ManualProbes capped = new ManualProbes(4);
+        HealthEngine e = new HealthEngine((server, up, reason) -> { }, clock::get, capped, () -> { });
+        List<CheckedServer> hung = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            hung.add(server(100 + i, every(1000).connectTimeout(Duration.ofMillis(900)).build()));
+        }
+        CheckedServer healthy = server(21, every(1000).connectTimeout(Duration.ofMillis(900)).build());
+        List<CheckedServer> all = new ArrayList<>(hung);
+        all.add(healthy);
+        e.update(all);
+        int maxInFlight = 0;
+        long checksAfterStartUp = 0;
+        for (int step = 0; step < 600; step++) {
+            if (step == 200) {
+                // the first round is slow for everyone: new servers are not suspects yet
+                checksAfterStartUp = e.snapshot().stream().filter(st -> st.server().equals(healthy)).findFirst()
+                        .orElseThrow().checks();
+            }
+            clock.addAndGet(50 * MS);
+            e.doWork();
+            for (ManualProbes.Started st : List.copyOf(capped.started)) {
+                if (st.server.equals(healthy) && !st.cancelled) {
+                    st.ok();
+                }
+            }
+            e.doWork();
+            maxInFlight = Math.max(maxInFlight, e.inFlight());
+        }
+        assertTrue(maxInFlight <= 4, "never more than the cap in flight: " + maxInFlight);
+        ServerStatus h = e.snapshot().stream().filter(st -> st.server().equals(healthy)).findFirst().orElseThrow();
+        assertTrue(h.up());
+        assertTrue(h.checks() - checksAfterStartUp >= 19,
+                "checked once a second over the last 20 s, not starved: " + (h.checks() - checksAfterStartUp));
+        assertEquals(0, h.consecutiveFail());
+        long hungChecked = e.snapshot().stream().filter(st -> !st.server().equals(healthy) && st.checks() > 0).count();
+        assertEquals(20, hungChecked, "the hung servers are checked too, slower, through the suspects' half");
+    }
 }

@@ -90,4 +90,59 @@ class HealthMonitorTest {
             http.stop(0);
         }
     }
+
+    @Test
+    void shouldNotLetAMassOfHungServersExhaustDescriptorsOrStarveTheOthers() throws Exception {
+        HttpServer http = HttpServer.create(new InetSocketAddress(Servers.LOOPBACK, 0), 50);
+        http.createContext("/", ex -> {
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        http.start();
+        int cap = 20;
+        // a listener that never accepts: once its queue is full, handshakes hang (SYNs are dropped)
+        try (java.net.ServerSocket blackhole = new java.net.ServerSocket(0, 1, Servers.LOOPBACK);
+             ProbeSet probes = new ProbeSet(1, 2, null, cap);
+             HealthMonitor monitor = new HealthMonitor((s, up, reason) -> { }, System::nanoTime, probes)) {
+            CheckDefinition hungCheck = CheckDefinition.builder(CheckType.NEGOTIATE, Service.HTTP)
+                    .interval(Duration.ofMillis(500)).timeout(Duration.ofMillis(300)).build();
+            List<CheckedServer> servers = new java.util.ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                // 200 virtual services with the same hung real server: 200 servers to check
+                servers.add(CheckedServer.tcp(new InetSocketAddress(Servers.LOOPBACK, 10_000 + i),
+                        new InetSocketAddress(Servers.LOOPBACK, blackhole.getLocalPort()), hungCheck));
+            }
+            CheckedServer healthy = Servers.at(http.getAddress().getPort(),
+                    CheckDefinition.builder(CheckType.NEGOTIATE, Service.HTTP).interval(Duration.ofMillis(100))
+                            .timeout(Duration.ofSeconds(2)).build());
+            servers.add(healthy);
+            long baseline = openDescriptors();
+            monitor.start();
+            monitor.update(servers);
+            long[] most = {0};
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                most[0] = Math.max(most[0], openDescriptors());
+                return monitor.snapshot().stream().filter(st -> !st.server().equals(healthy))
+                        .allMatch(st -> Boolean.FALSE.equals(st.lastOk()));
+            });
+            long before = of(monitor.snapshot(), healthy).checks();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                most[0] = Math.max(most[0], openDescriptors());
+                return of(monitor.snapshot(), healthy).checks() >= before + 20;
+            });
+            ServerStatus h = of(monitor.snapshot(), healthy);
+            assertTrue(h.up(), h.lastReason());
+            assertEquals(0, h.consecutiveFail(), "every check of the healthy server passed while the others hung");
+            // without the cap about 120 of the 200 hung checks would be open at once (300 ms of every 500)
+            assertTrue(most[0] - baseline <= cap + 30, "descriptors above the baseline: " + (most[0] - baseline));
+        } finally {
+            http.stop(0);
+        }
+    }
+
+    private static long openDescriptors() throws java.io.IOException {
+        try (java.util.stream.Stream<java.nio.file.Path> fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
 }

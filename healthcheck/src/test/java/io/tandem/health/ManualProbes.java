@@ -10,6 +10,20 @@ import java.util.List;
  */
 final class ManualProbes implements Probe.Selector {
     final List<Started> started = new ArrayList<>();
+    private final int maxInFlight;
+
+    ManualProbes() {
+        this(Integer.MAX_VALUE);
+    }
+
+    ManualProbes(int maxInFlight) {
+        this.maxInFlight = maxInFlight;
+    }
+
+    @Override
+    public int maxInFlight() {
+        return maxInFlight;
+    }
 
     /** One started check. */
     static final class Started {

@@ -15,7 +15,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * How many real servers one checking process keeps up with: {@code SERVERS} real servers on
  * loopback (half checked with a TCP connect, half with an HTTP GET, every {@code INTERVAL_MS}),
- * served by {@link LoopbackFleet} in a child JVM, checked by a {@link HealthMonitor} for
- * {@code SECONDS} after a warm-up. Reports the checking process's CPU (cores, from
+ * served by {@link LoopbackFleet} in one child JVM per address, checked by a {@link HealthMonitor} for
+ * {@code SECONDS} after a warm-up of 20 s (system property {@code warmup}, seconds). Reports the checking process's CPU (cores, from
  * {@code com.sun.management.OperatingSystemMXBean#getProcessCpuTime}), the server's CPU, check
  * latency percentiles, start lateness, and checks per server (every server must have been checked
  * once per interval: none starved).
@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class HealthCheckBench {
     private static final int FIRST_PORT = 20000;
-    private static final long WARMUP_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** Before measuring: the JIT compiles the hot paths (C2 competes for the CPU for many seconds). */
+    private static final long WARMUP_SECONDS = Long.getLong("warmup", 20);
     /** Latency histogram: 10 us buckets up to 2 s. */
     private static final long BUCKET_NANOS = 10_000;
     private static final int BUCKETS = 200_000;
@@ -53,30 +54,40 @@ public final class HealthCheckBench {
             throw new IllegalArgumentException("SERVERS=" + servers + " needs more than the ports 20000..65535 of "
                     + addresses.size() + " addresses");
         }
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                LoopbackFleet.class.getName(), String.valueOf(FIRST_PORT), String.valueOf(portsPerAddress)));
-        command.addAll(addresses);
-        Process fleet = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        // one fleet process per address: each holds its listeners and the connections being served
+        // under its own descriptor limit (10,000 listeners in one process leave too few for those)
+        List<Process> fleet = new ArrayList<>();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(fleet.getInputStream(), StandardCharsets.US_ASCII));
-            String ready = out.readLine();
-            if (ready == null || !ready.startsWith("READY")) {
-                throw new IllegalStateException("loopback fleet did not start: " + ready);
+            for (String address : addresses) {
+                fleet.add(new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                        "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                        LoopbackFleet.class.getName(), String.valueOf(FIRST_PORT), String.valueOf(portsPerAddress),
+                        address).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+            }
+            for (Process p : fleet) {
+                BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII));
+                String ready = out.readLine();
+                if (ready == null || !ready.startsWith("READY")) {
+                    throw new IllegalStateException("loopback fleet did not start: " + ready);
+                }
             }
             run(fleet, servers, seconds, intervalMillis, addresses, portsPerAddress, mode);
         } finally {
-            fleet.getOutputStream().close();
-            if (!fleet.waitFor(10, TimeUnit.SECONDS)) {
-                fleet.destroyForcibly();
+            for (Process p : fleet) {
+                p.getOutputStream().close();
+            }
+            for (Process p : fleet) {
+                if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
             }
         }
     }
 
-    private static void run(Process fleet, int count, int seconds, long intervalMillis, List<String> addresses,
+    private static void run(List<Process> fleet, int count, int seconds, long intervalMillis, List<String> addresses,
             int portsPerAddress, String mode) throws Exception {
         List<CheckedServer> servers = new ArrayList<>(count);
-        Map<CheckedServer, Integer> index = new HashMap<>();
+        Map<CheckedServer, Integer> index = new IdentityHashMap<>();
         Duration interval = Duration.ofMillis(intervalMillis);
         CheckDefinition connect = CheckDefinition.builder(CheckType.CONNECT, Service.NONE).interval(interval)
                 .timeout(interval).build();
@@ -98,7 +109,7 @@ public final class HealthCheckBench {
         AtomicBoolean measuring = new AtomicBoolean();
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        try (ProbeSet probes = new ProbeSet(1, 4, null);
+        try (ProbeSet probes = new ProbeSet(Integer.getInteger("loops", ProbeSet.DEFAULT_EVENT_LOOP_THREADS), 4, null);
              HealthMonitor monitor = new HealthMonitor((s, up, reason) -> { }, System::nanoTime, probes,
                      (s, ok, latencyNanos, lateNanos) -> {
                          if (!measuring.get()) {
@@ -114,7 +125,8 @@ public final class HealthCheckBench {
                      })) {
             monitor.start();
             monitor.update(servers);
-            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(WARMUP_NANOS));
+            Thread.sleep(TimeUnit.SECONDS.toMillis(WARMUP_SECONDS));
+            long threadsCpu0 = checkerThreadsCpu();
             long cpu0 = os.getProcessCpuTime();
             long fleetCpu0 = fleetCpu(fleet);
             long t0 = System.nanoTime();
@@ -123,23 +135,50 @@ public final class HealthCheckBench {
             measuring.set(false);
             long wall = System.nanoTime() - t0;
             long cpu = os.getProcessCpuTime() - cpu0;
+            long threadsCpu = checkerThreadsCpu() - threadsCpu0;
             long fleetCpu = fleetCpu(fleet) - fleetCpu0;
             List<ServerStatus> snapshot = monitor.snapshot();
             long up = snapshot.stream().filter(ServerStatus::up).count();
-            report(count, seconds, intervalMillis, wall, cpu, fleetCpu, checks, failures, latency, lateness, up);
+            System.out.printf("transport=%s event loops=%d maxInFlight=%d descriptor limit=%d%n",
+                    ProbeSet.epoll() ? "epoll" : "nio", Integer.getInteger("loops", ProbeSet.DEFAULT_EVENT_LOOP_THREADS),
+                    probes.maxInFlight(), ((com.sun.management.UnixOperatingSystemMXBean) os).getMaxFileDescriptorCount());
+            CheckType[] kinds = new CheckType[count];
+            for (int i = 0; i < count; i++) {
+                kinds[i] = servers.get(i).check().type();
+            }
+            report(count, seconds, intervalMillis, wall, cpu, threadsCpu, fleetCpu, checks, failures, kinds, latency,
+                    lateness, up);
             snapshot.stream().filter(st -> Boolean.FALSE.equals(st.lastOk())).limit(3)
                     .forEach(st -> System.out.println("e.g. failed: " + st.lastReason()));
         }
     }
 
-    private static long fleetCpu(Process fleet) {
-        return fleet.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+    /** CPU time of the monitor's thread and the probes' event loop (the checker without JIT and GC). */
+    private static long checkerThreadsCpu() {
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (t != null && t.getThreadName().startsWith("tandem-health")) {
+                sum += Math.max(0, threads.getThreadCpuTime(t.getThreadId()));
+            }
+        }
+        return sum;
     }
 
-    private static void report(int count, int seconds, long intervalMillis, long wall, long cpu, long fleetCpu,
-            int[] checks, int[] failures, long[] latency, long[] lateness, long up) {
+    private static long fleetCpu(List<Process> fleet) {
+        long sum = 0;
+        for (Process p : fleet) {
+            sum += p.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+        }
+        return sum;
+    }
+
+    private static void report(int count, int seconds, long intervalMillis, long wall, long cpu, long threadsCpu,
+            long fleetCpu,
+            int[] checks, int[] failures, CheckType[] kinds, long[] latency, long[] lateness, long up) {
         long total = 0;
         long failed = 0;
+        long failedConnect = 0;
         int min = Integer.MAX_VALUE;
         int max = 0;
         int starved = 0;
@@ -147,6 +186,9 @@ public final class HealthCheckBench {
         for (int i = 0; i < checks.length; i++) {
             total += checks[i];
             failed += failures[i];
+            if (kinds[i] == CheckType.CONNECT) {
+                failedConnect += failures[i];
+            }
             min = Math.min(min, checks[i]);
             max = Math.max(max, checks[i]);
             if (checks[i] < expected - 1) {
@@ -154,11 +196,13 @@ public final class HealthCheckBench {
             }
         }
         System.out.printf("servers=%d interval=%d ms window=%.1f s%n", count, intervalMillis, wall / 1e9);
-        System.out.printf("checks=%d (%.0f/s) failed=%d; servers up at the end=%d%n", total, total / (wall / 1e9), failed, up);
+        System.out.printf("checks=%d (%.0f/s) failed=%d (connect %d, http %d); servers up at the end=%d%n", total,
+                total / (wall / 1e9), failed, failedConnect, failed - failedConnect, up);
         System.out.printf("checks per server: min=%d max=%d expected=%d; servers checked fewer than %d times: %d%n",
                 min, max, expected, expected - 1, starved);
-        System.out.printf("checker CPU: %.3f cores (%.1f s CPU in %.1f s); server CPU: %.3f cores%n",
-                cpu / (double) wall, cpu / 1e9, wall / 1e9, fleetCpu / (double) wall);
+        System.out.printf("checker CPU: %.3f cores (%.1f s CPU in %.1f s), of which its threads %.3f cores;"
+                + " server CPU: %.3f cores%n", cpu / (double) wall, cpu / 1e9, wall / 1e9, threadsCpu / (double) wall,
+                fleetCpu / (double) wall);
         System.out.printf("check latency: p50=%s p99=%s p99.9=%s max=%s%n", pct(latency, 0.50), pct(latency, 0.99),
                 pct(latency, 0.999), pct(latency, 1.0));
         System.out.printf("start lateness: p50=%s p99=%s max=%s%n", pct(lateness, 0.50), pct(lateness, 0.99),

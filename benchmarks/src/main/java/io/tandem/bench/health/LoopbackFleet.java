@@ -11,8 +11,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -24,7 +25,8 @@ import java.util.List;
  * The real servers of the health-check benchmark: one small Netty server listening on
  * {@code ports} consecutive ports from {@code firstPort} on each of the given loopback
  * addresses. Every connection that sends anything gets a minimal {@code HTTP/1.1 200} and is
- * closed; a connection that sends nothing (a connect check) is closed by its client. Prints
+ * closed; a connection that sends nothing (a connect check) is closed by its client. Runs on
+ * Netty's epoll transport, one thread. Prints
  * {@code READY n} once all listeners are bound, and exits when its standard input closes.
  *
  * <p>Usage: {@code LoopbackFleet FIRST_PORT PORTS ADDRESS...}
@@ -39,10 +41,11 @@ public final class LoopbackFleet {
     public static void main(String[] args) throws Exception {
         int firstPort = Integer.parseInt(args[0]);
         int ports = Integer.parseInt(args[1]);
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        Epoll.ensureAvailability();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         ByteBuf response = Unpooled.unreleasableBuffer(Unpooled.directBuffer(RESPONSE.length).writeBytes(RESPONSE));
-        ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, 64).option(ChannelOption.SO_REUSEADDR, true)
+        ServerBootstrap b = new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024).option(ChannelOption.SO_REUSEADDR, true)
                 .childHandler(new Answer(response));
         List<Channel> listeners = new ArrayList<>();
         for (int i = 2; i < args.length; i++) {
