@@ -79,7 +79,7 @@ public final class EmailAlerter implements HealthListener, AutoCloseable {
         smtp.setConnectTimeout(timeoutMillis);
         smtp.setDefaultTimeout(timeoutMillis);
         try {
-            smtp.connect(smtpServer.getAddress(), smtpServer.getPort());
+            smtp.connect(smtpServer.getHostString(), smtpServer.getPort());
             smtp.setSoTimeout(timeoutMillis);
             expect(smtp, SMTPReply.isPositiveCompletion(smtp.getReplyCode()), "greeting");
             expect(smtp, smtp.login(), "HELO");

@@ -78,6 +78,8 @@ public final class DirectorResource implements Resource, java.io.Closeable {
     private final HealthMonitor health;
     private final HealthNotifier notifier;
     private final ConnectionSync sync;
+    /** ldirectord's emailalert=, or null when no check asks for mail. */
+    private final io.tandem.health.EmailAlerter mail;
     /** When the peer came back (nanoTime), while the mid-flow hold waits for the sync; 0 otherwise. */
     private volatile long holdSinceNs;
     /** Checked server -> {service index, real index}; replaced on reload (monitor thread reads it). */
@@ -134,6 +136,8 @@ public final class DirectorResource implements Resource, java.io.Closeable {
         if (this.sync != null) {
             this.sync.start();
         }
+        this.mail = plan.stream().anyMatch(c -> c.check().emailAlert() != null && !c.check().emailAlert().isBlank())
+                ? emailAlerter(config) : null;
         this.health = new HealthMonitor(this::onHealthChanged, System::nanoTime, probes);
         health.start();
         health.update(plan);
@@ -165,6 +169,38 @@ public final class DirectorResource implements Resource, java.io.Closeable {
         LOG.info("{}: real server {} of {} is {}: {}", name, server.realName(), server.virtualName(),
                 up ? "UP" : "DOWN", reason);
         notifier.onHealthChanged(server.virtualName(), server.realName(), up, reason);
+        if (mail != null) {
+            mail.onHealthChanged(server, up, reason);
+        }
+    }
+
+    /**
+     * Mail goes through director.cf's {@code smtp=} (host[:port]), else the local MTA on
+     * localhost:25 (ldirectord would run sendmail), from {@code emailalertfrom=}, else
+     * tandem@HOSTNAME.
+     */
+    private static io.tandem.health.EmailAlerter emailAlerter(DirectorConfig config) {
+        String smtp = config.globals().smtp();
+        java.net.InetSocketAddress server;
+        if (smtp == null || smtp.isBlank()) {
+            server = new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 25);
+        } else {
+            int colon = smtp.lastIndexOf(':');
+            boolean hasPort = colon > 0 && smtp.indexOf(':') == colon;
+            server = java.net.InetSocketAddress.createUnresolved(hasPort ? smtp.substring(0, colon) : smtp,
+                    hasPort ? Integer.parseInt(smtp.substring(colon + 1)) : 25);
+        }
+        String from = config.globals().emailalertfrom();
+        if (from == null || from.isBlank()) {
+            String host;
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.net.UnknownHostException e) {
+                host = "localhost";
+            }
+            from = "tandem@" + host;
+        }
+        return new io.tandem.health.EmailAlerter(server, from, java.time.Duration.ofSeconds(10));
     }
 
     /** Parses and converts director.cf; the file:line error of the first problem, or null if it is fine. */
@@ -267,6 +303,9 @@ public final class DirectorResource implements Resource, java.io.Closeable {
     public void close() throws IOException {
         sampling.cancel(false);
         health.close();
+        if (mail != null) {
+            mail.close();
+        }
         if (sync != null) {
             sync.close();
         }
