@@ -58,6 +58,15 @@ final class StatusPrinter {
                         l.path("rttMicros").asLong() < 0 ? "-" : l.path("rttMicros").asLong() + " us");
             }
         }
+        for (JsonNode sync : a.path("sync")) {
+            JsonNode c = sync.path("counters");
+            out.println();
+            out.printf("connection sync (%s) with %s: %s, lag %d ms, entries sent %d, applied %d, resends %d,"
+                    + " gaps %d, dropped %d%n", sync.path("director").asText(), sync.path("peer").asText(),
+                    sync.path("synchronised").asBoolean() ? "synchronised" : "NOT synchronised (no full dump yet)",
+                    c.path("lag_ms").asLong(), c.path("entries_sent").asLong(), c.path("entries_applied").asLong(),
+                    c.path("resends").asLong(), c.path("gaps").asLong(), c.path("drops").asLong());
+        }
         JsonNode mem = a.path("membership");
         if (mem.isObject()) {
             out.println();

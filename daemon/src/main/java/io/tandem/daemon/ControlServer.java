@@ -301,6 +301,16 @@ final class ControlServer implements AutoCloseable {
         if (s.membershipProblem() != null) {
             mem.put("problem", s.membershipProblem());
         }
+        // The connection sync of each director resource: lag, entries, resends, drops.
+        var syncs = root.putArray("sync");
+        for (var d : directors) {
+            var view = d.syncView();
+            if (view != null) {
+                ObjectNode n = syncs.addObject().put("director", d.name()).put("peer", view.peer())
+                        .put("synchronised", view.synchronised());
+                n.set("counters", json.valueToTree(view.counters()));
+            }
+        }
         return root;
     }
 

@@ -338,11 +338,17 @@ public final class DirectorResource implements Resource, java.io.Closeable {
                     mask, spec.quiescent(), reals));
         }
         ConnectionTable table = forwarder.engine().connections();
-        DirectorView.SyncView syncView = sync == null ? null : new DirectorView.SyncView(
-                sync.config().local().toString(), sync.config().peer().toString(), sync.isSynchronised(),
-                sync.counters().snapshot(System.nanoTime()));
         return new DirectorView(name, directorCf.toString(), forwarder.isRunning(), table.capacity(), table.size(), out,
-                syncView);
+                syncView());
+    }
+
+    /**
+     * The connection sync stream's state, or null without one: volatile reads only, so the core
+     * loop may ask (tandemctl status) without waiting for another thread.
+     */
+    public DirectorView.SyncView syncView() {
+        return sync == null ? null : new DirectorView.SyncView(sync.config().local().toString(),
+                sync.config().peer().toString(), sync.isSynchronised(), sync.counters().snapshot(System.nanoTime()));
     }
 
     private DirectorView.RealView realView(RealServerState r, ServerStatus check) {
