@@ -392,7 +392,8 @@ public final class PacketRing implements Closeable {
      * until half the slots are queued). A frame longer than a slot (2000 bytes) is sent at once
      * with {@code sendto}, after the queue.
      *
-     * @return false if the TX ring stayed full after a flush (counted in {@link #sendErrors()})
+     * @return false if the kernel refused the frame (counted in {@link #sendErrors()}); a frame
+     *         that finds the TX ring full even after a flush is sent on its own instead
      * @throws IllegalStateException without a TX ring
      */
     public boolean queueFrom(PacketRing source, int offset, int length) {
@@ -417,9 +418,11 @@ public final class PacketRing implements Closeable {
         if (!txRing.hasRoom()) {
             flush();
             if (!txRing.hasRoom()) {
-                sendErrors++;
-                lastSendErrno = Errno.ENOBUFS;
-                return false;
+                // The kernel has not taken the slot back: after the link went down and up, its
+                // walk of the ring can stop at a slot we already reused and resumes only when we
+                // come round to it again. Send this frame on its own rather than drop it.
+                txRingFull++;
+                return sendAddress(srcAddress + offset, length);
             }
         }
         txRing.enqueue(src, offset, length);
@@ -450,6 +453,13 @@ public final class PacketRing implements Closeable {
                     + limit + " bytes");
         }
         return offset;
+    }
+
+    private long txRingFull;
+
+    /** Frames sent one by one because the TX ring had no free slot even after a flush. */
+    public long txRingFullSends() {
+        return txRingFull;
     }
 
     private boolean sendAddress(long from, int length) {

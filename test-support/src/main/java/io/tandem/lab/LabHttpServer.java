@@ -66,6 +66,36 @@ public final class LabHttpServer {
         System.out.flush();
     }
 
+    /**
+     * Echoes what one connection sent. A connection that fails (a health check closes with a
+     * reset) is closed alone: the server goes on for the others.
+     */
+    private static void echoOnce(java.nio.channels.SocketChannel c, java.nio.channels.SelectionKey key,
+            java.nio.ByteBuffer buffer) {
+        try {
+            buffer.clear();
+            if (c.read(buffer) < 0) {
+                key.cancel();
+                c.close();
+                return;
+            }
+            buffer.flip();
+            // Lines are tiny and the peer reads them at once: a write rarely leaves any.
+            while (buffer.hasRemaining()) {
+                if (c.write(buffer) == 0) {
+                    Thread.onSpinWait();
+                }
+            }
+        } catch (IOException e) {
+            key.cancel();
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // Already broken: nothing more to release.
+            }
+        }
+    }
+
     /** Echoes every connection on {@link #ECHO_PORT} from one selector thread. */
     private static void echo() {
         try (java.nio.channels.Selector selector = java.nio.channels.Selector.open();
@@ -80,32 +110,17 @@ public final class LabHttpServer {
                     var key = it.next();
                     it.remove();
                     if (key.isAcceptable()) {
-                        java.nio.channels.SocketChannel c = server.accept();
-                        if (c != null) {
-                            c.configureBlocking(false);
-                            c.register(selector, java.nio.channels.SelectionKey.OP_READ);
+                        try {
+                            java.nio.channels.SocketChannel c = server.accept();
+                            if (c != null) {
+                                c.configureBlocking(false);
+                                c.register(selector, java.nio.channels.SelectionKey.OP_READ);
+                            }
+                        } catch (IOException e) {
+                            // A connection reset before it was accepted: the next one is fine.
                         }
                     } else if (key.isReadable()) {
-                        java.nio.channels.SocketChannel c = (java.nio.channels.SocketChannel) key.channel();
-                        buffer.clear();
-                        int n;
-                        try {
-                            n = c.read(buffer);
-                        } catch (IOException e) {
-                            n = -1;
-                        }
-                        if (n < 0) {
-                            key.cancel();
-                            c.close();
-                            continue;
-                        }
-                        buffer.flip();
-                        // Lines are tiny and the peer reads them at once: a blocking-free write rarely leaves any.
-                        while (buffer.hasRemaining()) {
-                            if (c.write(buffer) == 0) {
-                                Thread.onSpinWait();
-                            }
-                        }
+                        echoOnce((java.nio.channels.SocketChannel) key.channel(), key, buffer);
                     }
                 }
             }
