@@ -86,7 +86,8 @@ complete_words() { # WORDS... (the last one is being completed)
            printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " "' \
     "$work/root/usr/share/bash-completion/completions/tandemctl" "$@"
 }
-check "completion offers the commands" test "$(complete_words tandemctl '')" = "standby status takeover "
+check "completion offers the commands" test "$(complete_words tandemctl '')" = "check-config conns failback garp history import-keepalived maintenance reload services standby status takeover "
+check "completion offers services --stats" test "$(complete_words tandemctl services --s)" = "--stats "
 check "completion offers the global options" test "$(complete_words tandemctl --)" = "--help --socket --version "
 check "completion offers status --json" test "$(complete_words tandemctl status --j)" = "--json "
 check "completion offers 'all' for takeover" sh -c "echo '$(complete_words tandemctl takeover '')' | grep -qw all"
