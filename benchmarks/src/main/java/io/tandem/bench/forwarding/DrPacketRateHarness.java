@@ -141,8 +141,7 @@ public final class DrPacketRateHarness {
             long start = System.nanoTime();
             long sent = call(executorIn(name("client")), () -> blast(seconds));
             double elapsedS = (System.nanoTime() - start) / 1e9;
-            Thread.sleep(200);
-            long received = received() - before;
+            long received = settledReceived() - before;
             if (tandem) {
                 System.out.printf("%s: forwarding thread allocated %,d bytes during the run%n", mode,
                         forwarder.allocatedBytes() - allocatedBefore);
@@ -308,6 +307,21 @@ public final class DrPacketRateHarness {
             }
             return sent;
         }
+    }
+
+    /** The real server's count once frames still in flight have landed: it stops growing (at most 2 s). */
+    private long settledReceived() throws Exception {
+        long last = received();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (System.nanoTime() - deadline < 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            long now = received();
+            if (now == last) {
+                return now;
+            }
+            last = now;
+        }
+        return last;
     }
 
     private long received() throws Exception {

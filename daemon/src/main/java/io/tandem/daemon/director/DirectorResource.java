@@ -84,6 +84,8 @@ public final class DirectorResource implements Resource, java.io.Closeable {
     private volatile long holdSinceNs;
     /** Checked server -> {service index, real index}; replaced on reload (monitor thread reads it). */
     private volatile Map<CheckedServer, int[]> positions;
+    /** The checked servers as the monitor has them, in director.cf order. */
+    private List<CheckedServer> checks;
 
     /** Told of every real server's health change (notify hook, e-mail alerts). */
     @FunctionalInterface
@@ -118,6 +120,7 @@ public final class DirectorResource implements Resource, java.io.Closeable {
         this.services = new ServiceTable(running);
         this.forwarder = new Forwarder(fc, services, System::nanoTime);
         this.rates = new RateEstimator(services, System.nanoTime());
+        this.checks = plan;
         this.positions = positions(plan, running);
         // Every checked server starts down, before the forwarding thread runs: nothing is sent to
         // a server nobody has seen answer. checktype=on servers are up without a check.
@@ -457,20 +460,10 @@ public final class DirectorResource implements Resource, java.io.Closeable {
                     + " real servers' weights: that needs a restart of tandemd (weights, checks and services added"
                     + " at the end of the file reload live)");
         }
-        if (!checks.equals(List.copyOf(positionsInOrder()))) {
+        if (!checks.equals(this.checks)) {
             changes.add("health checks changed");
         }
         return new ReloadPlan(next, added, checks, changes);
-    }
-
-    private List<CheckedServer> positionsInOrder() {
-        CheckedServer[] inOrder = new CheckedServer[positions.size()];
-        int[] offsets = new int[running.size() + 1];
-        for (int s = 0; s < running.size(); s++) {
-            offsets[s + 1] = offsets[s] + running.get(s).realServers().size();
-        }
-        positions.forEach((server, at) -> inOrder[offsets[at[0]] + at[1]] = server);
-        return List.of(inOrder);
     }
 
     private static VirtualService withoutWeights(VirtualService v) {
@@ -510,6 +503,7 @@ public final class DirectorResource implements Resource, java.io.Closeable {
         });
         running = next;
         positions = nextPositions;
+        checks = plan.checks();
         health.update(plan.checks());
         plan.changes().forEach(c -> LOG.info("director {}: reload: {}", name, c));
     }

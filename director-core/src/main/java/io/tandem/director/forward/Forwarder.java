@@ -247,8 +247,7 @@ public final class Forwarder implements AutoCloseable {
         List<io.tandem.director.VirtualService> all = new java.util.ArrayList<>();
         services.services().forEach(s -> all.add(s.spec()));
         all.addAll(more);
-        // Validate (a service configured twice throws) before the kernel is told anything.
-        new ServiceTable(all);
+        // Built whole first: a service configured twice throws before the kernel is told anything.
         kernelBypass.install(new ServiceTable(all));
         execute(engine -> {
             try {
